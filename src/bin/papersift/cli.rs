@@ -1,0 +1,404 @@
+//! Argument parsing and the commands.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use papersift::engine::corpus::{read_inputs, ReadOptions};
+use papersift::engine::index::build::write_index;
+use papersift::engine::index::format::FileKind;
+use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::search::{Engine, Filters, Request, Sort};
+
+/// The folder the app serves its index from (Trunk copies `public/` into `dist/`).
+pub const DEFAULT_INDEX_DIR: &str = "public/index";
+/// The bundled listing.
+pub const DEFAULT_INPUT: &str = "seeds";
+
+#[derive(Parser)]
+#[command(
+    name = "papersift",
+    version,
+    about = "Build and query papersift indexes: research-paper listings searchable in the browser."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile listings (.txt), JSON Lines (.jsonl, .jsonl.gz) or folders of them into an index.
+    Build {
+        /// Input files or folders [default: seeds]
+        inputs: Vec<PathBuf>,
+        /// Output folder (its manifest.json and index files are replaced)
+        #[arg(long, default_value = DEFAULT_INDEX_DIR)]
+        out: PathBuf,
+        /// Build from the valid papers and report the invalid ones instead of stopping
+        #[arg(long)]
+        skip_invalid: bool,
+        /// A title for the collection, shown by the app
+        #[arg(long, default_value = "")]
+        title: String,
+        /// No progress bar
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Search an index and print ranked results.
+    Search {
+        /// Index folder
+        dir: PathBuf,
+        /// The query (words, "phrases", title: abstract: author: cat:, -exclusions, OR, prefix*)
+        query: String,
+        /// How many results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON: an array of {"id","title","score"}, best first
+        #[arg(long)]
+        json: bool,
+        /// Exact words only: no prefix completion of the last word, no typo tolerance
+        #[arg(long)]
+        exact: bool,
+        /// Keep papers of these categories (repeatable)
+        #[arg(long = "cat")]
+        categories: Vec<String>,
+        /// Keep papers linking to code
+        #[arg(long)]
+        has_code: bool,
+        /// Result order
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+    },
+    /// Describe an index: counts, field statistics, files and sizes.
+    Stats {
+        /// Index folder
+        dir: PathBuf,
+        /// Print the manifest as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export data from an index.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every paper as JSON Lines in the corpus format (id, title, abstract, authors, …).
+    Papers {
+        /// Index folder
+        dir: PathBuf,
+        /// Output file [default: standard output]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+    Title,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Newest => Sort::Newest,
+            SortArg::Oldest => Sort::Oldest,
+            SortArg::Title => Sort::Title,
+        }
+    }
+}
+
+/// Entry point: runs the command, prints errors with their causes, returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            inputs,
+            out,
+            skip_invalid,
+            title,
+            quiet,
+        } => build(inputs, &out, skip_invalid, title, quiet),
+        Command::Search {
+            dir,
+            query,
+            limit,
+            json,
+            exact,
+            categories,
+            has_code,
+            sort,
+        } => {
+            let filters = Filters {
+                categories,
+                links: if has_code {
+                    vec![papersift::engine::corpus::LinkKind::Code]
+                } else {
+                    Vec::new()
+                },
+                ..Filters::default()
+            };
+            search(&dir, &query, limit, json, exact, filters, sort.into())
+        }
+        Command::Stats { dir, json } => stats(&dir, json),
+        Command::Export {
+            what: ExportCommand::Papers { dir, out },
+        } => export_papers(&dir, out.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 10 << 20 {
+        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
+    } else if n >= 10 << 10 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn build(
+    inputs: Vec<PathBuf>,
+    out: &Path,
+    skip_invalid: bool,
+    title: String,
+    quiet: bool,
+) -> Result<()> {
+    let started = Instant::now();
+    let inputs = if inputs.is_empty() {
+        vec![PathBuf::from(DEFAULT_INPUT)]
+    } else {
+        inputs
+    };
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>9} [{bar:30}] {percent:>3}% {msg}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("reading");
+    let options = ReadOptions {
+        skip_invalid,
+        ..ReadOptions::default()
+    };
+    let corpus = read_inputs(&inputs, options, &mut |done, total| {
+        bar.set_length(total.max(1));
+        bar.set_position(done);
+    })
+    .with_context(|| {
+        format!(
+            "reading {}",
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let read_time = started.elapsed();
+    bar.set_prefix("indexing");
+    bar.set_position(0);
+    let built = build_index(
+        &corpus.papers,
+        &BuildOptions { title },
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    );
+    bar.finish_and_clear();
+    write_index(out, &built).with_context(|| format!("writing the index to {}", out.display()))?;
+    let total = started.elapsed();
+
+    let m = &built.manifest;
+    println!(
+        "papersift build: {} papers from {} file(s) -> {}",
+        m.papers,
+        corpus.sources.len(),
+        out.display()
+    );
+    println!(
+        "  terms {}  surface words {}  tokens: title {}  abstract {}  authors {}",
+        m.terms, m.words, m.fields.title.tokens, m.fields.abstract_.tokens, m.fields.authors.tokens
+    );
+    let mut sum = 0u64;
+    for f in &m.files {
+        println!("  {:<10} {:>10}  {}", f.role, human_bytes(f.bytes), f.name);
+        sum += f.bytes;
+    }
+    println!("  {:<10} {:>10}", "total", human_bytes(sum));
+    println!(
+        "  time {:.2} s (read {:.2} s, index + write {:.2} s)",
+        total.as_secs_f64(),
+        read_time.as_secs_f64(),
+        (total - read_time).as_secs_f64()
+    );
+    for w in &corpus.warnings {
+        println!("  warning: {w}");
+    }
+    if !corpus.skipped.is_empty() {
+        println!("  skipped {} invalid record(s):", corpus.skipped.len());
+        for e in corpus.skipped.iter().take(50) {
+            println!("    {e}");
+        }
+        if corpus.skipped.len() > 50 {
+            println!("    … and {} more", corpus.skipped.len() - 50);
+        }
+    }
+    Ok(())
+}
+
+fn open(dir: &Path) -> Result<Index> {
+    Index::open_dir(dir).with_context(|| format!("opening the index in {}", dir.display()))
+}
+
+fn search(
+    dir: &Path,
+    query: &str,
+    limit: usize,
+    json: bool,
+    exact: bool,
+    filters: Filters,
+    sort: Sort,
+) -> Result<()> {
+    let engine = Engine::new(open(dir)?);
+    let started = Instant::now();
+    let mut req = Request::new(query);
+    req.limit = limit;
+    req.as_you_type = !exact;
+    req.typos = !exact;
+    req.filters = filters;
+    req.sort = sort;
+    req.facets = false;
+    let results = engine.search(&req);
+    let elapsed = started.elapsed();
+    let mut rows = Vec::new();
+    for h in &results.hits {
+        let p = engine
+            .index
+            .docs
+            .get(h.doc)
+            .context("reading a result from the document store")?;
+        rows.push((p, h.score));
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let arr: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(p, score)| serde_json::json!({"id": p.id, "title": p.title, "score": (*score * 1e4).round() / 1e4}))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&arr)?)?;
+        return Ok(());
+    }
+    for n in &results.notices {
+        writeln!(out, "note: {n}")?;
+    }
+    writeln!(
+        out,
+        "{} result(s) in {:.2} ms",
+        results.total,
+        elapsed.as_secs_f64() * 1e3
+    )?;
+    for (i, (p, score)) in rows.iter().enumerate() {
+        writeln!(out, "{:>3}. {}  [{}]  {:.3}", i + 1, p.title, p.id, score)?;
+    }
+    if let Some(s) = &results.suggestion {
+        writeln!(out, "did you mean: {s}")?;
+    }
+    Ok(())
+}
+
+fn stats(dir: &Path, json: bool) -> Result<()> {
+    let index = open(dir)?;
+    let m = &index.manifest;
+    if json {
+        println!("{}", m.to_json().trim_end());
+        return Ok(());
+    }
+    println!(
+        "{} ({} format v{})",
+        dir.display(),
+        m.generator,
+        m.format_version
+    );
+    if !m.title.is_empty() {
+        println!("  title: {}", m.title);
+    }
+    let n = u64::from(m.papers);
+    println!(
+        "  papers {}  terms {}  surface words {}",
+        m.papers, m.terms, m.words
+    );
+    println!(
+        "  mean length (tokens): title {:.1}  abstract {:.1}  authors {:.1}",
+        m.fields.title.mean_len(n),
+        m.fields.abstract_.mean_len(n),
+        m.fields.authors.mean_len(n)
+    );
+    let f = &m.features;
+    println!(
+        "  has: dates {}  listing dates {}  categories {}  authors {}  code links {}",
+        f.dates, f.listed, f.categories, f.authors, f.code
+    );
+    let mut sum = 0;
+    for e in &m.files {
+        println!("  {:<10} {:>10}  {}", e.role, human_bytes(e.bytes), e.name);
+        sum += e.bytes;
+    }
+    println!("  {:<10} {:>10}", "total", human_bytes(sum));
+    let search_bytes: u64 = [FileKind::Terms, FileKind::Postings]
+        .iter()
+        .filter_map(|&k| m.file(k))
+        .map(|e| e.bytes)
+        .sum();
+    println!(
+        "  search index (terms + postings) {} = {:.0} B/paper",
+        human_bytes(search_bytes),
+        search_bytes as f64 / n.max(1) as f64
+    );
+    Ok(())
+}
+
+fn export_papers(dir: &Path, out: Option<&Path>) -> Result<()> {
+    let index = open(dir)?;
+    let mut sink: Box<dyn Write> = match out {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    for doc in 0..index.len() {
+        let p = index.docs.get(doc)?;
+        serde_json::to_writer(&mut sink, &p)?;
+        sink.write_all(b"\n")?;
+    }
+    sink.flush()?;
+    Ok(())
+}

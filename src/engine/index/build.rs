@@ -1,0 +1,285 @@
+//! The index writer: papers in, framed files and a manifest out. Deterministic: the same papers
+//! give byte-identical files (terms are sorted, no hash-map order or clock reaches the output).
+
+use std::collections::HashMap;
+
+use fst::MapBuilder;
+
+use super::docs;
+use super::facets::{self, Facets};
+use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
+use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_NAME};
+use super::postings::{Field, ListWriter, Posting};
+use crate::engine::corpus::Paper;
+use crate::engine::text::Analyzer;
+
+/// Positions between the end of the title and the start of the abstract, so that no phrase
+/// matches across the two.
+pub const FIELD_GAP: u32 = 8;
+
+/// Choices the site owner makes at build time.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// A title for the collection, shown by the app.
+    pub title: String,
+}
+
+/// A finished index, ready to be written: the manifest and the files it lists.
+#[derive(Debug, Clone)]
+pub struct BuiltIndex {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Each file's kind, name and bytes, in manifest order.
+    pub files: Vec<(FileKind, String, Vec<u8>)>,
+}
+
+impl BuiltIndex {
+    /// Bytes of the file of `kind`.
+    pub fn bytes(&self, kind: FileKind) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, _, b)| b.as_slice())
+    }
+}
+
+/// Collects postings while documents are analysed.
+#[derive(Default)]
+struct Inverter {
+    term_ids: HashMap<String, u32>,
+    terms: Vec<String>,
+    postings: Vec<Vec<Posting>>,
+    positions: Vec<Vec<u32>>,
+    surfaces: HashMap<String, u32>,
+}
+
+impl Inverter {
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.term_ids.insert(term.to_string(), id);
+        self.terms.push(term.to_string());
+        self.postings.push(Vec::new());
+        self.positions.push(Vec::new());
+        id
+    }
+}
+
+/// Field lengths of one document, in tokens.
+type Lengths = [u32; 3];
+
+/// Analyses one paper into `(term id, field, position)` entries and its field lengths.
+fn invert_doc(
+    analyzer: &Analyzer,
+    inv: &mut Inverter,
+    paper: &Paper,
+    tokens: &mut Vec<crate::engine::text::Token>,
+    entries: &mut Vec<(u32, u8, u32)>,
+) -> Lengths {
+    entries.clear();
+    let mut lengths = [0u32; 3];
+    let mut add = |inv: &mut Inverter,
+                   tokens: &mut Vec<crate::engine::text::Token>,
+                   field: Field,
+                   entries: &mut Vec<(u32, u8, u32)>| {
+        for t in tokens.drain(..) {
+            if !t.joined {
+                lengths[field as usize] += 1;
+            }
+            let id = inv.intern(&t.term);
+            if !inv.surfaces.contains_key(&t.surface) {
+                inv.surfaces.insert(t.surface, id);
+            }
+            entries.push((id, field as u8, t.position));
+        }
+    };
+    let title_end = analyzer.analyze_into(&paper.title, 0, tokens);
+    add(inv, tokens, Field::Title, entries);
+    analyzer.analyze_into(&paper.abstract_text, title_end + FIELD_GAP, tokens);
+    add(inv, tokens, Field::Abstract, entries);
+    for author in &paper.authors {
+        analyzer.analyze_into(author, 0, tokens);
+        add(inv, tokens, Field::Authors, entries);
+    }
+    lengths
+}
+
+/// Builds every index file from `papers`, calling `progress(done, total)` as papers are analysed.
+pub fn build_index(
+    papers: &[Paper],
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> BuiltIndex {
+    let analyzer = Analyzer::new();
+    let mut inv = Inverter::default();
+    let mut norms = Vec::with_capacity(papers.len() * 3);
+    let mut fields = [FieldStats::default(); 3];
+    let mut tokens = Vec::new();
+    let mut entries = Vec::new();
+    for (doc, paper) in papers.iter().enumerate() {
+        let lengths = invert_doc(&analyzer, &mut inv, paper, &mut tokens, &mut entries);
+        for f in 0..3 {
+            norms.push(LENGTHS.encode(lengths[f]));
+            fields[f].tokens += u64::from(lengths[f]);
+            fields[f].papers += u64::from(lengths[f] > 0);
+        }
+        entries.sort_unstable();
+        let mut i = 0;
+        while i < entries.len() {
+            let term = entries[i].0;
+            let mut tf = [0u16; 3];
+            let run_start = i;
+            while i < entries.len() && entries[i].0 == term {
+                let f = entries[i].1 as usize;
+                tf[f] = tf[f].saturating_add(1);
+                i += 1;
+            }
+            inv.postings[term as usize].push(Posting {
+                doc: doc as u32,
+                tf,
+            });
+            // Entries are sorted by (field, position) within the term: title positions come
+            // first and are all smaller than abstract positions, so the run is increasing.
+            // Positions are kept only up to the stored frequency (u16) per field.
+            let mut kept = [0u16; 3];
+            for &(_, f, pos) in &entries[run_start..i] {
+                if f != Field::Authors as u8 && kept[f as usize] < tf[f as usize] {
+                    kept[f as usize] += 1;
+                    inv.positions[term as usize].push(pos);
+                }
+            }
+        }
+        if doc % 1024 == 0 || doc + 1 == papers.len() {
+            progress(doc + 1, papers.len());
+        }
+    }
+
+    // Ordinals follow byte order of the terms, as the FST requires.
+    let mut order: Vec<u32> = (0..inv.terms.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        inv.terms[a as usize]
+            .as_bytes()
+            .cmp(inv.terms[b as usize].as_bytes())
+    });
+    let mut ordinal_of = vec![0u32; order.len()];
+    for (ord, &id) in order.iter().enumerate() {
+        ordinal_of[id as usize] = ord as u32;
+    }
+
+    let mut terms_fst = MapBuilder::memory();
+    let mut postings = ListWriter::new();
+    let mut positions = ListWriter::new();
+    for (ord, &id) in order.iter().enumerate() {
+        terms_fst
+            .insert(inv.terms[id as usize].as_bytes(), ord as u64)
+            .expect("terms are inserted in sorted order without duplicates");
+        let list = &inv.postings[id as usize];
+        postings.add_postings(list);
+        let flat = &inv.positions[id as usize];
+        let mut at = 0;
+        positions.add_positions(list.iter().map(|p| {
+            let run = &flat[at..at + p.positioned()];
+            at += p.positioned();
+            run
+        }));
+    }
+    let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
+
+    let mut surfaces: Vec<(&String, u32)> = inv
+        .surfaces
+        .iter()
+        .map(|(s, &id)| (s, ordinal_of[id as usize]))
+        .collect();
+    surfaces.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut words_fst = MapBuilder::memory();
+    for (surface, ord) in &surfaces {
+        words_fst
+            .insert(surface.as_bytes(), u64::from(*ord))
+            .expect("surfaces are inserted in sorted order without duplicates");
+    }
+    let words_bytes = words_fst.into_inner().expect("in-memory FST cannot fail");
+
+    let features = Features {
+        dates: papers.iter().any(|p| p.date.is_some()),
+        listed: papers.iter().any(|p| p.listed.is_some()),
+        categories: papers.iter().any(|p| !p.categories.is_empty()),
+        authors: papers.iter().any(|p| !p.authors.is_empty()),
+        code: papers.iter().any(Paper::has_code),
+    };
+    let payloads: Vec<(FileKind, Vec<u8>)> = vec![
+        (FileKind::Terms, terms_bytes),
+        (FileKind::Words, words_bytes),
+        (FileKind::Postings, postings.finish()),
+        (FileKind::Positions, positions.finish()),
+        (FileKind::Norms, norms),
+        (FileKind::Docs, docs::encode(papers)),
+        (FileKind::Facets, Facets::from_papers(papers).encode()),
+        (FileKind::Authors, facets::encode_authors(papers)),
+    ];
+    let mut files = Vec::new();
+    let mut entries_out = Vec::new();
+    for (kind, payload) in payloads {
+        let bytes = frame(kind, &payload);
+        let hash = content_hash(&bytes);
+        let name = format!("{}.{}.bin", kind.role(), hash);
+        entries_out.push(FileEntry {
+            role: kind.role().to_string(),
+            name: name.clone(),
+            bytes: bytes.len() as u64,
+            hash,
+        });
+        files.push((kind, name, bytes));
+    }
+    let manifest = Manifest {
+        format: FORMAT_NAME.to_string(),
+        format_version: FORMAT_VERSION,
+        generator: format!("papersift {}", env!("CARGO_PKG_VERSION")),
+        title: options.title.clone(),
+        papers: papers.len() as u32,
+        terms: order.len() as u32,
+        words: surfaces.len() as u32,
+        fields: Fields {
+            title: fields[0],
+            abstract_: fields[1],
+            authors: fields[2],
+        },
+        features,
+        files: entries_out,
+    };
+    BuiltIndex { manifest, files }
+}
+
+/// Writes a built index into `dir` (created if needed): every file, then `manifest.json` last so
+/// a reader never sees a manifest naming files that are not there yet. Index files of earlier
+/// builds (`<role>.<hash>.bin` not in this manifest) are removed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_index(dir: &std::path::Path, built: &BuiltIndex) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (_, name, bytes) in &built.files {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    let tmp = dir.join("manifest.json.tmp");
+    std::fs::write(&tmp, built.manifest.to_json())?;
+    std::fs::rename(&tmp, dir.join("manifest.json"))?;
+    let current: std::collections::HashSet<&str> =
+        built.files.iter().map(|(_, n, _)| n.as_str()).collect();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.ends_with(".bin")
+            && FileKind::ALL
+                .iter()
+                .any(|k| name.starts_with(&format!("{}.", k.role())))
+            && name
+                .split('.')
+                .nth(1)
+                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        if ours && !current.contains(name) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! `manifest.json`: the index's table of contents, read first by the app and the CLI.
+//!
+//! It names the format and its version, gives the counts and the field-length statistics BM25
+//! needs, and lists every file with its role, size and content hash (file names carry the hash
+//! too, so a static host can cache them forever and the manifest alone decides what is current).
+
+use serde::{Deserialize, Serialize};
+
+use super::format::{FileKind, FORMAT_VERSION};
+use crate::engine::error::FormatError;
+
+/// The value of the `format` field.
+pub const FORMAT_NAME: &str = "papersift-index";
+
+/// Length statistics of one field over the corpus.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldStats {
+    /// Tokens in this field over all papers.
+    pub tokens: u64,
+    /// Papers with at least one token in this field.
+    pub papers: u64,
+}
+
+impl FieldStats {
+    /// Mean length over all papers of the corpus (BM25's `avgdl`), at least 1.
+    pub fn mean_len(&self, corpus_papers: u64) -> f32 {
+        if corpus_papers == 0 {
+            return 1.0;
+        }
+        (self.tokens as f64 / corpus_papers as f64).max(1.0) as f32
+    }
+}
+
+/// Per-field statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fields {
+    /// Titles.
+    pub title: FieldStats,
+    /// Abstracts.
+    #[serde(rename = "abstract")]
+    pub abstract_: FieldStats,
+    /// Author names.
+    pub authors: FieldStats,
+}
+
+/// One file of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// What it holds (`terms`, `postings`, …).
+    pub role: String,
+    /// File name within the index folder.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// xxh3-64 of the whole file, 16 hex digits.
+    pub hash: String,
+}
+
+/// What the corpus has, so the app shows only the filters that mean something.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Features {
+    /// Some papers have ISO dates.
+    pub dates: bool,
+    /// Some papers have listing date labels.
+    pub listed: bool,
+    /// Some papers have categories.
+    pub categories: bool,
+    /// Some papers have authors.
+    pub authors: bool,
+    /// Some papers link to code.
+    pub code: bool,
+}
+
+/// The manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT_NAME`].
+    pub format: String,
+    /// The format version of every file listed.
+    pub format_version: u32,
+    /// The program that wrote the index.
+    pub generator: String,
+    /// A title for the collection, shown by the app.
+    #[serde(default)]
+    pub title: String,
+    /// Number of papers.
+    pub papers: u32,
+    /// Number of distinct indexed terms.
+    pub terms: u32,
+    /// Number of distinct surface words.
+    pub words: u32,
+    /// Field-length statistics.
+    pub fields: Fields,
+    /// What the corpus has.
+    #[serde(default)]
+    pub features: Features,
+    /// The files, in build order.
+    pub files: Vec<FileEntry>,
+}
+
+impl Manifest {
+    /// Parses and checks a manifest.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, FormatError> {
+        // Read the version before the full structure, so an old or newer manifest gets a
+        // version error instead of a confusing missing-field error.
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            FormatError::Manifest(format!(
+                "not valid JSON ({e}); is this really manifest.json?"
+            ))
+        })?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
+            return Err(FormatError::Manifest(format!(
+                "`format` is not \"{FORMAT_NAME}\""
+            )));
+        }
+        let version = value
+            .get("format_version")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        if version != u64::from(FORMAT_VERSION) {
+            return Err(FormatError::Version {
+                file: "manifest.json".into(),
+                expected: FORMAT_VERSION,
+                found: u32::try_from(version).unwrap_or(u32::MAX),
+            });
+        }
+        let manifest: Manifest =
+            serde_json::from_value(value).map_err(|e| FormatError::Manifest(e.to_string()))?;
+        for f in &manifest.files {
+            if !is_safe_file_name(&f.name) {
+                return Err(FormatError::Manifest(format!(
+                    "file name `{}` is not a plain file name",
+                    f.name
+                )));
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// The entry for a role, if listed.
+    pub fn file(&self, kind: FileKind) -> Option<&FileEntry> {
+        self.files.iter().find(|f| f.role == kind.role())
+    }
+
+    /// Serialises with stable formatting (pretty, keys in declaration order).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a manifest always serialises");
+        s.push('\n');
+        s
+    }
+}
+
+/// Whether `name` is a bare file name (no path separators or parent references), so a hostile
+/// manifest cannot make the reader or the app fetch outside the index folder.
+pub fn is_safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_checked_before_structure() {
+        let err =
+            Manifest::parse(br#"{"format":"papersift-index","format_version":0}"#).unwrap_err();
+        assert!(
+            matches!(err, FormatError::Version { found: 0, .. }),
+            "{err}"
+        );
+        let err = Manifest::parse(b"<html>").unwrap_err();
+        assert!(err.to_string().contains("not valid JSON"));
+        let err = Manifest::parse(br#"{"format":"other"}"#).unwrap_err();
+        assert!(err.to_string().contains("papersift-index"));
+    }
+
+    #[test]
+    fn file_names_must_be_plain() {
+        assert!(is_safe_file_name("postings.0123abcd.bin"));
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/b",
+            ".hidden",
+            "",
+            "x?y",
+            "https:x",
+        ] {
+            assert!(!is_safe_file_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The index: an FST term dictionary plus postings, positions, field lengths, a document store
+//! and facet tables, written as static files with a JSON manifest.
+//!
+//! [`format`] owns the framing every file shares (magic, version, kind, checksum) and the
+//! primitive codecs; each payload's writer and reader live together in one module
+//! ([`postings`], [`docs`], [`facets`]), so they cannot drift apart. [`build`] writes an index,
+//! [`read`] opens one.
+
+pub mod build;
+pub mod docs;
+pub mod facets;
+pub mod format;
+pub mod manifest;
+pub mod postings;
+pub mod read;
+
+pub use build::{build_index, BuildOptions, BuiltIndex};
+pub use manifest::Manifest;
+pub use read::Index;

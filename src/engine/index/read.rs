@@ -1,0 +1,234 @@
+//! The index reader: opens the files a manifest lists, checks each one (manifest hash, magic,
+//! version, kind, length, checksum, then the payload's own structure) and gives the search
+//! code typed access to them. Loading is a function of bytes, so the browser (which fetches)
+//! and the CLI (which reads files) share every check.
+
+use super::docs::DocStore;
+use super::facets::{self, Column, Facets};
+use super::format::{content_hash, unframe, FileKind};
+use super::manifest::{FileEntry, Manifest};
+use super::postings::ListFile;
+use crate::engine::error::FormatError;
+
+/// An opened index.
+#[derive(Debug)]
+pub struct Index {
+    /// The manifest it was opened from.
+    pub manifest: Manifest,
+    /// Stemmed term → ordinal.
+    pub terms: fst::Map<Vec<u8>>,
+    /// Surface word → term ordinal.
+    pub words: fst::Map<Vec<u8>>,
+    /// Postings by term ordinal.
+    pub postings: ListFile,
+    /// Positions by term ordinal; `None` until a phrase query needs them.
+    pub positions: Option<ListFile>,
+    /// Quantised field lengths, three bytes per paper.
+    pub norms: Vec<u8>,
+    /// The document store.
+    pub docs: DocStore,
+    /// Facet columns, link kinds and dates.
+    pub facets: Facets,
+    /// The author facet, when loaded.
+    pub authors: Option<Column>,
+}
+
+/// Checks a file's bytes against its manifest entry.
+pub fn verify_entry(entry: &FileEntry, bytes: &[u8]) -> Result<(), FormatError> {
+    if bytes.len() as u64 != entry.bytes {
+        // A short file is the common case (interrupted copy); say so rather than "hash".
+        if (bytes.len() as u64) < entry.bytes {
+            return Err(FormatError::Truncated {
+                file: entry.name.clone(),
+                needed: entry.bytes,
+                available: bytes.len() as u64,
+            });
+        }
+    }
+    let found = content_hash(bytes);
+    if found != entry.hash {
+        return Err(FormatError::HashMismatch {
+            file: entry.name.clone(),
+            expected: entry.hash.clone(),
+            found,
+        });
+    }
+    Ok(())
+}
+
+fn open_fst(
+    entry: &FileEntry,
+    kind: FileKind,
+    bytes: &[u8],
+) -> Result<fst::Map<Vec<u8>>, FormatError> {
+    let payload = unframe(&entry.name, kind, bytes)?;
+    fst::Map::new(payload.to_vec()).map_err(|e| FormatError::Corrupt {
+        file: entry.name.clone(),
+        what: format!("term dictionary: {e}"),
+    })
+}
+
+impl Index {
+    /// The file roles needed before the first query (positions and authors load later).
+    pub const STARTUP: [FileKind; 6] = [
+        FileKind::Terms,
+        FileKind::Words,
+        FileKind::Postings,
+        FileKind::Norms,
+        FileKind::Docs,
+        FileKind::Facets,
+    ];
+
+    /// Opens an index from its manifest and a function returning each listed file's bytes.
+    /// Only [`Index::STARTUP`] files are requested.
+    pub fn load(
+        manifest_bytes: &[u8],
+        mut fetch: impl FnMut(&FileEntry) -> Result<Vec<u8>, FormatError>,
+    ) -> Result<Index, FormatError> {
+        let manifest = Manifest::parse(manifest_bytes)?;
+        let mut get = |kind: FileKind| -> Result<(FileEntry, Vec<u8>), FormatError> {
+            let entry = manifest
+                .file(kind)
+                .ok_or_else(|| FormatError::Manifest(format!("no `{}` file listed", kind.role())))?
+                .clone();
+            let bytes = fetch(&entry)?;
+            verify_entry(&entry, &bytes)?;
+            Ok((entry, bytes))
+        };
+        let (e, b) = get(FileKind::Terms)?;
+        let terms = open_fst(&e, FileKind::Terms, &b)?;
+        let (e, b) = get(FileKind::Words)?;
+        let words = open_fst(&e, FileKind::Words, &b)?;
+        let (e, b) = get(FileKind::Postings)?;
+        let postings = ListFile::open(&e.name, FileKind::Postings, b)?;
+        if postings.n_terms() as usize != terms.len() {
+            return Err(FormatError::Corrupt {
+                file: e.name,
+                what: format!("{} lists for {} terms", postings.n_terms(), terms.len()),
+            });
+        }
+        let (e, b) = get(FileKind::Norms)?;
+        let norms = unframe(&e.name, FileKind::Norms, &b)?.to_vec();
+        if norms.len() != manifest.papers as usize * 3 {
+            return Err(FormatError::Corrupt {
+                file: e.name,
+                what: format!(
+                    "{} length bytes for {} papers",
+                    norms.len(),
+                    manifest.papers
+                ),
+            });
+        }
+        let (e, b) = get(FileKind::Docs)?;
+        let docs = DocStore::open(&e.name, b)?;
+        if docs.len() != manifest.papers {
+            return Err(FormatError::Corrupt {
+                file: e.name,
+                what: format!(
+                    "{} papers, the manifest says {}",
+                    docs.len(),
+                    manifest.papers
+                ),
+            });
+        }
+        let (e, b) = get(FileKind::Facets)?;
+        let facets = Facets::open(&e.name, &b, manifest.papers)?;
+        Ok(Index {
+            manifest,
+            terms,
+            words,
+            postings,
+            positions: None,
+            norms,
+            docs,
+            facets,
+            authors: None,
+        })
+    }
+
+    /// Adds the positions file (needed by phrase queries).
+    pub fn attach_positions(&mut self, bytes: Vec<u8>) -> Result<(), FormatError> {
+        let entry = self.entry(FileKind::Positions)?;
+        verify_entry(&entry, &bytes)?;
+        let file = ListFile::open(&entry.name, FileKind::Positions, bytes)?;
+        if file.n_terms() != self.postings.n_terms() {
+            return Err(FormatError::Corrupt {
+                file: entry.name,
+                what: "positions and postings list different terms".into(),
+            });
+        }
+        self.positions = Some(file);
+        Ok(())
+    }
+
+    /// Adds the author facet.
+    pub fn attach_authors(&mut self, bytes: Vec<u8>) -> Result<(), FormatError> {
+        let entry = self.entry(FileKind::Authors)?;
+        verify_entry(&entry, &bytes)?;
+        self.authors = Some(facets::open_authors(
+            &entry.name,
+            &bytes,
+            self.manifest.papers,
+        )?);
+        Ok(())
+    }
+
+    /// The manifest entry of `kind`.
+    pub fn entry(&self, kind: FileKind) -> Result<FileEntry, FormatError> {
+        self.manifest
+            .file(kind)
+            .cloned()
+            .ok_or_else(|| FormatError::Manifest(format!("no `{}` file listed", kind.role())))
+    }
+
+    /// Number of papers.
+    pub fn len(&self) -> u32 {
+        self.manifest.papers
+    }
+
+    /// Whether the index has no papers.
+    pub fn is_empty(&self) -> bool {
+        self.manifest.papers == 0
+    }
+
+    /// The quantised length of `field` (0 title, 1 abstract, 2 authors) of `doc`, decoded.
+    pub fn field_len(&self, doc: u32, field: usize) -> u32 {
+        self.norms
+            .get(doc as usize * 3 + field)
+            .map_or(0, |&b| super::format::LENGTHS.decode(b))
+    }
+
+    /// The ordinal of a stemmed term.
+    pub fn term_ordinal(&self, term: &str) -> Option<u32> {
+        self.terms
+            .get(term)
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|&o| o < self.postings.n_terms())
+    }
+
+    /// Opens the index in `dir` (native): every file, positions and authors included.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn open_dir(dir: &std::path::Path) -> Result<Index, crate::engine::error::Error> {
+        use crate::engine::error::Error;
+        let manifest_path = dir.join("manifest.json");
+        let manifest_bytes = std::fs::read(&manifest_path).map_err(|source| Error::Io {
+            path: format!(
+                "{} (build an index with `papersift build --out {}`)",
+                manifest_path.display(),
+                dir.display()
+            ),
+            source,
+        })?;
+        let read = |entry: &FileEntry| -> Result<Vec<u8>, FormatError> {
+            std::fs::read(dir.join(&entry.name)).map_err(|_| FormatError::MissingFile {
+                file: entry.name.clone(),
+            })
+        };
+        let mut index = Index::load(&manifest_bytes, read)?;
+        let positions = read(&index.entry(FileKind::Positions)?)?;
+        index.attach_positions(positions)?;
+        let authors = read(&index.entry(FileKind::Authors)?)?;
+        index.attach_authors(authors)?;
+        Ok(index)
+    }
+}

@@ -1,0 +1,424 @@
+//! From a query word to the indexed terms it should match: exactly (stemmed), as a prefix
+//! (the word being typed), with typos (Levenshtein automata) or by a wildcard pattern, all run
+//! over the FSTs and all bounded.
+//!
+//! Prefix and typo matching run over the *surface* dictionary (normalised, unstemmed words)
+//! rather than the stems, because people type words: `quantizat` must reach `quantization`
+//! (whose stem `quantiz` is no extension of it), and `quantizaton` is one edit from the word
+//! `quantization` but four from the stem. Each surface word maps to its stem's ordinal.
+
+use fst::automaton::{Automaton, Str};
+use fst::{IntoStreamer, Streamer};
+
+use crate::engine::index::Index;
+
+/// Most surface words a prefix or pattern scan looks at.
+pub const MAX_SCAN: usize = 20_000;
+/// Most terms a prefix, pattern or typo expansion contributes.
+pub const MAX_EXPANSIONS: usize = 24;
+/// Words shorter than this (in characters) get no typo tolerance.
+pub const MIN_FUZZY_CHARS: usize = 5;
+/// Words at least this long may have two typos.
+pub const TWO_TYPO_CHARS: usize = 9;
+
+/// How a term was reached from the query word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// The word itself (after stemming).
+    Exact,
+    /// A completion of the word being typed.
+    Prefix,
+    /// A wildcard pattern match.
+    Pattern,
+    /// Within this many edits.
+    Fuzzy(u8),
+}
+
+impl MatchKind {
+    /// Score multiplier: exact matches outrank completions, which outrank typo matches.
+    pub fn weight(self) -> f32 {
+        match self {
+            MatchKind::Exact => 1.0,
+            MatchKind::Prefix => 0.8,
+            MatchKind::Pattern => 0.8,
+            MatchKind::Fuzzy(1) => 0.55,
+            MatchKind::Fuzzy(_) => 0.35,
+        }
+    }
+}
+
+/// One term a query word matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    /// Term ordinal.
+    pub ordinal: u32,
+    /// How it was reached.
+    pub kind: MatchKind,
+    /// Its document frequency.
+    pub df: u32,
+    /// A surface word that led to it (for completions and suggestions).
+    pub surface: String,
+}
+
+/// The typo budget for a word of `chars` characters.
+pub fn max_edits(chars: usize) -> u32 {
+    if chars < MIN_FUZZY_CHARS {
+        0
+    } else if chars < TWO_TYPO_CHARS {
+        1
+    } else {
+        2
+    }
+}
+
+/// Edit distance (Levenshtein, by characters) between short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Streams `words` matching `aut`, up to `MAX_SCAN` keys; returns (surface, ordinal).
+fn scan<A: Automaton>(index: &Index, aut: A) -> (Vec<(String, u32)>, bool) {
+    let mut out = Vec::new();
+    let mut stream = index.words.search(aut).into_stream();
+    let n_terms = index.postings.n_terms();
+    while let Some((key, value)) = stream.next() {
+        if out.len() >= MAX_SCAN {
+            return (out, true);
+        }
+        let Ok(ord) = u32::try_from(value) else {
+            continue;
+        };
+        if ord < n_terms {
+            if let Ok(s) = std::str::from_utf8(key) {
+                out.push((s.to_string(), ord));
+            }
+        }
+    }
+    (out, false)
+}
+
+/// Keeps the best `MAX_EXPANSIONS` distinct ordinals by (kind, df desc, surface length).
+fn best(index: &Index, found: Vec<(String, u32, MatchKind)>, skip: &[u32]) -> Vec<Expansion> {
+    let mut by_ord: std::collections::HashMap<u32, Expansion> = std::collections::HashMap::new();
+    for (surface, ordinal, kind) in found {
+        if skip.contains(&ordinal) {
+            continue;
+        }
+        let df = index.postings.doc_freq(ordinal).unwrap_or(0);
+        let e = by_ord.entry(ordinal).or_insert(Expansion {
+            ordinal,
+            kind,
+            df,
+            surface: surface.clone(),
+        });
+        // Keep the closest kind and, for completions, the shortest surface word.
+        if (kind, surface.len()) < (e.kind, e.surface.len()) {
+            e.kind = kind;
+            e.surface = surface;
+        }
+    }
+    let mut list: Vec<Expansion> = by_ord.into_values().collect();
+    list.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then(b.df.cmp(&a.df))
+            .then(a.surface.len().cmp(&b.surface.len()))
+            .then(a.surface.cmp(&b.surface))
+    });
+    list.truncate(MAX_EXPANSIONS);
+    list
+}
+
+/// Completions of a normalised prefix (excluding `skip` ordinals).
+pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
+    let (found, capped) = scan(index, Str::new(surface).starts_with());
+    let found = found
+        .into_iter()
+        .filter(|(s, _)| s != surface)
+        .map(|(s, o)| (s, o, MatchKind::Prefix))
+        .collect();
+    (best(index, found, skip), capped)
+}
+
+/// Levenshtein automaton builders (distance 1 and 2, transpositions counting as one edit),
+/// built once and reused: building the parametric tables costs about a millisecond, after
+/// which each query word's automaton is built in tens of microseconds. (fst's own
+/// `Levenshtein` builds a full DFA per word, 2–40 ms here for two edits, and fails with
+/// `TooManyStates` on long words; this construction has neither problem.)
+#[derive(Default)]
+pub struct Typos {
+    builders: [std::sync::OnceLock<levenshtein_automata::LevenshteinAutomatonBuilder>; 2],
+}
+
+impl std::fmt::Debug for Typos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Typos")
+    }
+}
+
+/// Longest word (in characters) given typo tolerance; beyond it the budget drops to one edit,
+/// so cost stays bounded whatever is typed.
+pub const MAX_FUZZY_CHARS: usize = 40;
+
+impl Typos {
+    fn builder(&self, edits: u32) -> &levenshtein_automata::LevenshteinAutomatonBuilder {
+        let i = (edits.clamp(1, 2) - 1) as usize;
+        self.builders[i].get_or_init(|| {
+            levenshtein_automata::LevenshteinAutomatonBuilder::new(edits.clamp(1, 2) as u8, true)
+        })
+    }
+
+    /// Words within the typo budget of a normalised word; with `as_prefix`, words that *start*
+    /// with something within the budget.
+    pub fn fuzzy(
+        &self,
+        index: &Index,
+        surface: &str,
+        as_prefix: bool,
+        skip: &[u32],
+    ) -> Vec<Expansion> {
+        let chars = surface.chars().count();
+        let mut edits = max_edits(chars);
+        if chars > MAX_FUZZY_CHARS {
+            edits = edits.min(1);
+        }
+        let mut found = self.within(index, surface, edits, as_prefix, skip);
+        // Only the closest words: "tranformer" means "transformer" (one edit), not "transfer"
+        // (three) or anything two edits away.
+        if let Some(closest) = found.iter().map(|e| e.kind).min() {
+            found.retain(|e| e.kind == closest);
+        }
+        found
+    }
+
+    /// Words within exactly `edits` edits (0 gives nothing).
+    pub fn within(
+        &self,
+        index: &Index,
+        surface: &str,
+        edits: u32,
+        as_prefix: bool,
+        skip: &[u32],
+    ) -> Vec<Expansion> {
+        if edits == 0 {
+            return Vec::new();
+        }
+        let builder = self.builder(edits);
+        let dfa = if as_prefix {
+            builder.build_prefix_dfa(surface)
+        } else {
+            builder.build_dfa(surface)
+        };
+        let n_terms = index.postings.n_terms();
+        let mut found = Vec::new();
+        let mut stream = index.words.search_with_state(&dfa).into_stream();
+        while let Some((key, value, state)) = stream.next() {
+            if found.len() >= MAX_SCAN {
+                break;
+            }
+            let d = match dfa.distance(state) {
+                levenshtein_automata::Distance::Exact(d) => d,
+                levenshtein_automata::Distance::AtLeast(_) => continue,
+            };
+            let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else {
+                continue;
+            };
+            if d > 0 && ord < n_terms && s != surface {
+                found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+            }
+        }
+        best(index, found, skip)
+    }
+}
+
+/// A wildcard pattern (`*` any run, `?` one character) over normalised words, as an automaton
+/// over bytes that tracks the set of pattern positions reachable so far (at most 63).
+#[derive(Debug, Clone)]
+pub struct Glob {
+    pattern: Vec<GlobItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum GlobItem {
+    Byte(u8),
+    AnyChar,
+    AnyRun,
+}
+
+impl Glob {
+    /// Builds a pattern; `None` when it is too long (more than 63 items).
+    pub fn new(pattern: &str) -> Option<Glob> {
+        let mut items = Vec::new();
+        for c in pattern.chars() {
+            match c {
+                '*' if items.last() != Some(&GlobItem::AnyRun) => items.push(GlobItem::AnyRun),
+                '*' => {}
+                '?' => items.push(GlobItem::AnyChar),
+                c => {
+                    let mut buf = [0u8; 4];
+                    items.extend(c.encode_utf8(&mut buf).bytes().map(GlobItem::Byte));
+                }
+            }
+        }
+        (items.len() < 64).then_some(Glob { pattern: items })
+    }
+
+    /// Adds positions reachable through `*` without consuming input.
+    fn close(&self, mut set: u64) -> u64 {
+        for (i, item) in self.pattern.iter().enumerate() {
+            if set & (1 << i) != 0 && *item == GlobItem::AnyRun {
+                set |= 1 << (i + 1);
+            }
+        }
+        set
+    }
+}
+
+/// Automaton state: reachable pattern positions, plus UTF-8 continuation bytes still owed to a
+/// `?` that is matching a multi-byte character.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlobState {
+    positions: u64,
+    pending: u64,
+    owed: u8,
+}
+
+impl Automaton for Glob {
+    type State = Option<GlobState>;
+
+    fn start(&self) -> Self::State {
+        Some(GlobState {
+            positions: self.close(1),
+            pending: 0,
+            owed: 0,
+        })
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        state.is_some_and(|s| s.owed == 0 && s.positions & (1 << self.pattern.len()) != 0)
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        state.is_some_and(|s| s.positions != 0 || s.pending != 0)
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        let s = (*state)?;
+        let mut next = 0u64;
+        if s.owed > 0 {
+            // Inside a multi-byte character matched by `?`: only continuation bytes.
+            if byte & 0xC0 != 0x80 {
+                return None;
+            }
+            let owed = s.owed - 1;
+            let mut positions = s.positions;
+            if owed == 0 {
+                positions = self.close(positions | s.pending);
+            }
+            let pending = if owed == 0 { 0 } else { s.pending };
+            return Some(GlobState {
+                positions,
+                pending,
+                owed,
+            });
+        }
+        let mut pending = 0u64;
+        let width = match byte {
+            0x00..=0x7F => 0,
+            0xC0..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            _ => 3,
+        };
+        for (i, item) in self.pattern.iter().enumerate() {
+            if s.positions & (1 << i) == 0 {
+                continue;
+            }
+            match item {
+                GlobItem::Byte(b) if *b == byte => next |= 1 << (i + 1),
+                GlobItem::AnyRun => next |= 1 << i,
+                GlobItem::AnyChar if width == 0 => next |= 1 << (i + 1),
+                GlobItem::AnyChar => pending |= 1 << (i + 1),
+                _ => {}
+            }
+        }
+        if pending != 0 {
+            // The `?` branch waits for the rest of its character; other branches continue.
+            return Some(GlobState {
+                positions: self.close(next),
+                pending,
+                owed: width,
+            })
+            .filter(|st| st.positions != 0 || st.pending != 0);
+        }
+        let positions = self.close(next);
+        (positions != 0).then_some(GlobState {
+            positions,
+            pending: 0,
+            owed: 0,
+        })
+    }
+}
+
+/// Words matching a wildcard pattern (already normalised).
+pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
+    let Some(g) = Glob::new(glob) else {
+        return (Vec::new(), false);
+    };
+    let (found, capped) = scan(index, g);
+    let found = found
+        .into_iter()
+        .map(|(s, o)| (s, o, MatchKind::Pattern))
+        .collect();
+    (best(index, found, skip), capped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glob_matches(pattern: &str, word: &str) -> bool {
+        let g = Glob::new(pattern).unwrap();
+        let mut s = g.start();
+        for &b in word.as_bytes() {
+            s = g.accept(&s, b);
+        }
+        g.is_match(&s)
+    }
+
+    #[test]
+    fn glob_semantics() {
+        assert!(glob_matches("prun*", "pruning"));
+        assert!(glob_matches("prun*", "prun"));
+        assert!(!glob_matches("prun*", "pran"));
+        assert!(glob_matches("opt?mi*tion", "optimization"));
+        assert!(!glob_matches("opt?mi*tion", "optmization"));
+        assert!(glob_matches("*former", "transformer"));
+        assert!(
+            glob_matches("a?c", "aéc"),
+            "? matches one multi-byte character"
+        );
+        assert!(!glob_matches("a?c", "abbc"));
+        assert!(glob_matches("**", ""));
+    }
+
+    #[test]
+    fn distances_and_budgets() {
+        assert_eq!(edit_distance("quantizaton", "quantization"), 1);
+        assert_eq!(edit_distance("tranformer", "transformer"), 1);
+        assert_eq!(max_edits(4), 0);
+        assert_eq!(max_edits(6), 1);
+        assert_eq!(max_edits(11), 2);
+    }
+}

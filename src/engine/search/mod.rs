@@ -1,0 +1,1184 @@
+//! Search: a parsed query, expanded over the term dictionaries, scored with BM25F over the
+//! postings, filtered, counted into facets, sorted and highlighted. The same code answers the
+//! CLI, the benchmarks and the browser.
+//!
+//! Scoring is term-at-a-time into dense per-paper arrays (score and a bit per query unit), so a
+//! query costs O(postings touched + hits). Papers matching every group of the query rank above
+//! papers that match only some; within a tier, BM25F decides.
+
+pub mod expand;
+pub mod highlight;
+pub mod query;
+pub mod rank;
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::engine::corpus::LinkKind;
+use crate::engine::index::facets::names;
+use crate::engine::index::postings::Posting;
+use crate::engine::index::Index;
+use crate::engine::text::{is_stop_word, normalize, Analyzer, Token};
+use expand::{Expansion, MatchKind};
+pub use highlight::{Highlighter, Marked};
+use query::{ClauseKind, Scope};
+pub use rank::Bm25f;
+
+/// Most query units (word or phrase terms) scored; more are dropped with a notice.
+pub const MAX_UNITS: usize = 64;
+/// Most completions offered for the word being typed.
+pub const MAX_COMPLETIONS: usize = 8;
+
+/// Structured filters chosen beside the query (the filter panel).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Category codes; a paper needs one of them. A value ending in `*` matches by prefix.
+    pub categories: Vec<String>,
+    /// Months `YYYY-MM`; a paper needs one of them.
+    pub months: Vec<String>,
+    /// Listing date labels; a paper needs one of them.
+    pub listed: Vec<String>,
+    /// Author names; a paper needs one of them.
+    pub authors: Vec<String>,
+    /// Link kinds; a paper needs all of them (`has code`, `has dataset`).
+    pub links: Vec<LinkKind>,
+    /// Earliest date, YYYYMMDD, inclusive.
+    pub date_from: Option<u32>,
+    /// Latest date, YYYYMMDD, inclusive.
+    pub date_to: Option<u32>,
+    /// Topic ids; a paper needs one of them as its primary topic.
+    pub topics: Vec<u32>,
+}
+
+impl Filters {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Sort {
+    /// Best match first; with an empty query, the listing's own order.
+    #[default]
+    Relevance,
+    /// Newest date first.
+    Newest,
+    /// Oldest date first.
+    Oldest,
+    /// Title, A to Z.
+    Title,
+}
+
+impl Sort {
+    /// The name used in URLs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+            Sort::Title => "title",
+        }
+    }
+
+    /// Parses a name; `None` when unknown.
+    pub fn from_name(name: &str) -> Option<Sort> {
+        [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::Title]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A search to run.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The query text.
+    pub query: &'a str,
+    /// Treat the last word as a prefix (instant search).
+    pub as_you_type: bool,
+    /// Allow typo-tolerant matches.
+    pub typos: bool,
+    /// Filters beside the query.
+    pub filters: Filters,
+    /// Result order.
+    pub sort: Sort,
+    /// Hits to skip (paging).
+    pub offset: usize,
+    /// Hits to return.
+    pub limit: usize,
+    /// Count facets over the whole result set.
+    pub facets: bool,
+}
+
+impl<'a> Request<'a> {
+    /// A plain request: as-you-type, typo-tolerant, top 10, with facets.
+    pub fn new(query: &'a str) -> Self {
+        Request {
+            query,
+            as_you_type: true,
+            typos: true,
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            offset: 0,
+            limit: 10,
+            facets: true,
+        }
+    }
+}
+
+/// Something the user should know about how the query was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum Notice {
+    /// The query was longer than [`query::MAX_QUERY_CHARS`] characters or clauses.
+    Truncated,
+    /// A word matched more completions than are searched.
+    TooManyCompletions(String),
+    /// Words that were ignored (stop words, or nothing searchable).
+    Ignored(Vec<String>),
+    /// A phrase query needs the positions file, which is not loaded yet.
+    NeedsPositions,
+    /// A `cat:` value matches no category.
+    UnknownCategory(String),
+    /// Typo-tolerant matches were used for a word.
+    Corrected {
+        /// The word as typed.
+        from: String,
+        /// The words it was read as.
+        to: Vec<String>,
+    },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::Truncated => write!(f, "The query was too long and was shortened to its first {} characters or {} clauses.", query::MAX_QUERY_CHARS, query::MAX_CLAUSES),
+            Notice::TooManyCompletions(w) => write!(f, "\"{w}\" has many completions; only the most frequent are searched. Type more letters to narrow it."),
+            Notice::Ignored(ws) => write!(f, "Ignored common words: {}.", ws.join(", ")),
+            Notice::NeedsPositions => write!(f, "Loading word positions for the phrase search…"),
+            Notice::UnknownCategory(c) => write!(f, "No category matches \"{c}\"."),
+            Notice::Corrected { from, to } => write!(f, "No exact match for \"{from}\"; showing matches for {}.", to.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")),
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Hit {
+    /// Document number.
+    pub doc: u32,
+    /// Relevance score (0 for an empty query).
+    pub score: f32,
+    /// Whether the paper matches every group of the query.
+    pub full: bool,
+}
+
+/// Facet counts over a result set, each sorted for display.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FacetCounts {
+    /// Categories by count.
+    pub categories: Vec<(String, u32)>,
+    /// Months, newest first.
+    pub months: Vec<(String, u32)>,
+    /// Listing dates in listing order.
+    pub listed: Vec<(String, u32)>,
+    /// Link kinds present.
+    pub links: Vec<(LinkKind, u32)>,
+    /// The most frequent authors (top 30).
+    pub authors: Vec<(String, u32)>,
+}
+
+/// What a search returns.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Number of matching papers.
+    pub total: usize,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all matching papers (when requested).
+    pub facets: Option<FacetCounts>,
+    /// Notices about how the query was read.
+    pub notices: Vec<Notice>,
+    /// A corrected query, when nothing matched and a nearby spelling does.
+    pub suggestion: Option<String>,
+    /// Completions of the word being typed, most frequent first.
+    pub completions: Vec<String>,
+    /// Term ordinals that matched, for highlighting.
+    pub matched: HashSet<u32>,
+    /// Whether a phrase could not be checked because positions are not loaded.
+    pub needs_positions: bool,
+}
+
+/// A set of terms standing for one query word: a paper matches the unit when it holds any.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// (ordinal, weight, document frequency for the idf; 0 = the term's own).
+    terms: Vec<(u32, f32, u32)>,
+    field_mask: u8,
+    /// Units of phrases only set match bits while scanning; their score is added once the
+    /// phrase is verified.
+    deferred: bool,
+}
+
+/// One way to satisfy a clause: every listed unit matched (and, for a phrase, in order).
+#[derive(Debug, Clone)]
+struct Alternative {
+    units: u64,
+    phrase: Option<Vec<(usize, u32)>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Compiled {
+    units: Vec<Unit>,
+    /// Per group, the alternatives of all its clauses.
+    groups: Vec<Vec<Alternative>>,
+    excluded: Vec<Vec<Alternative>>,
+    excluded_units: Vec<Unit>,
+    completions: Vec<String>,
+    notices: Vec<Notice>,
+    /// Words that matched nothing, for "did you mean".
+    unmatched_words: Vec<String>,
+    needs_positions: bool,
+    category_filter: Vec<String>,
+}
+
+/// Reusable per-query buffers (sized to the corpus once).
+#[derive(Debug, Default)]
+struct Scratch {
+    scores: Vec<f32>,
+    bits: Vec<u64>,
+    touched: Vec<u32>,
+    postings: Vec<Posting>,
+}
+
+/// The search engine over one opened index.
+#[derive(Debug)]
+pub struct Engine {
+    /// The index searched.
+    pub index: Index,
+    /// The analyzer (the one that built the index).
+    pub analyzer: Analyzer,
+    /// Ranking parameters.
+    pub params: Bm25f,
+    /// Extra weight for papers matching more of the query's groups, as an exponent on the
+    /// matched fraction (0 = plain BM25F within a tier).
+    pub coordination: f32,
+    avg: [f32; 3],
+    typos: expand::Typos,
+    scratch: RefCell<Scratch>,
+}
+
+impl Engine {
+    /// An engine with the tuned parameters.
+    pub fn new(index: Index) -> Engine {
+        let n = u64::from(index.len());
+        let f = index.manifest.fields;
+        let avg = [
+            f.title.mean_len(n),
+            f.abstract_.mean_len(n),
+            f.authors.mean_len(n),
+        ];
+        Engine {
+            index,
+            analyzer: Analyzer::new(),
+            params: Bm25f::default(),
+            coordination: 0.0,
+            avg,
+            typos: expand::Typos::default(),
+            scratch: RefCell::default(),
+        }
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &Request<'_>) -> Results {
+        let parsed = query::parse(req.query, req.as_you_type);
+        let mut compiled = self.compile(&parsed, req.typos);
+        if parsed.truncated {
+            compiled.notices.insert(0, Notice::Truncated);
+        }
+        let allowed = self.filter_mask(
+            &req.filters,
+            &compiled.category_filter,
+            &mut compiled.notices,
+        );
+        let mut results = Results {
+            notices: std::mem::take(&mut compiled.notices),
+            completions: std::mem::take(&mut compiled.completions),
+            needs_positions: compiled.needs_positions,
+            ..Results::default()
+        };
+        for u in &compiled.units {
+            results.matched.extend(u.terms.iter().map(|&(o, _, _)| o));
+        }
+
+        let mut hits: Vec<Hit> = if compiled.groups.is_empty() {
+            if !parsed.is_empty() {
+                // Every word was a stop word or unsearchable: nothing can match.
+                Vec::new()
+            } else {
+                (0..self.index.len())
+                    .filter(|&d| allowed.as_ref().is_none_or(|a| a[d as usize]))
+                    .map(|doc| Hit {
+                        doc,
+                        score: 0.0,
+                        full: true,
+                    })
+                    .collect()
+            }
+        } else {
+            self.score(&compiled, allowed.as_deref())
+        };
+        if !compiled.excluded.is_empty() && !hits.is_empty() {
+            let excluded = self.excluded_docs(&compiled);
+            hits.retain(|h| !excluded.contains(&h.doc));
+        }
+        results.total = hits.len();
+        if req.facets {
+            results.facets = Some(self.facet_counts(&hits));
+        }
+        self.order(
+            &mut hits,
+            req.sort,
+            parsed.is_empty(),
+            req.offset + req.limit,
+        );
+        results.hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
+        if results.total == 0 && !compiled.unmatched_words.is_empty() {
+            results.suggestion = self.suggest(req.query, &compiled.unmatched_words);
+        }
+        results
+    }
+
+    /// Analyses a clause's text into tokens (no joined forms for phrases).
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        self.analyzer.analyze(text)
+    }
+
+    fn unit_for_token(
+        &self,
+        token: &Token,
+        prefix: bool,
+        typos: bool,
+        mask: u8,
+        c: &mut Compiled,
+        original: &str,
+    ) -> Option<Unit> {
+        let mut terms: Vec<(u32, f32, u32)> = Vec::new();
+        let mut exact: Vec<u32> = Vec::new();
+        if let Some(o) = self.index.term_ordinal(&token.term) {
+            exact.push(o);
+        }
+        let surface_ord = self
+            .index
+            .words
+            .get(&token.surface)
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|&o| o < self.index.postings.n_terms());
+        if let Some(o) = surface_ord {
+            if !exact.contains(&o) {
+                exact.push(o);
+            }
+        }
+        terms.extend(exact.iter().map(|&o| (o, MatchKind::Exact.weight(), 0)));
+        let mut reached: Vec<Expansion> = Vec::new();
+        if prefix {
+            let (mut completions, capped) = expand::prefix(&self.index, &token.surface, &exact);
+            if capped {
+                c.notices
+                    .push(Notice::TooManyCompletions(original.to_string()));
+            }
+            if completions.is_empty() && exact.is_empty() && typos {
+                completions = self.typos.fuzzy(&self.index, &token.surface, true, &exact);
+            }
+            let mut shown: Vec<(u32, String)> = Vec::new();
+            if surface_ord.is_some() {
+                let df = exact
+                    .first()
+                    .map_or(0, |&o| self.index.postings.doc_freq(o).unwrap_or(0));
+                shown.push((df, token.surface.clone()));
+            }
+            shown.extend(
+                completions
+                    .iter()
+                    .filter(|e| e.kind == MatchKind::Prefix)
+                    .map(|e| (e.df, e.surface.clone())),
+            );
+            shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())));
+            c.completions = shown
+                .into_iter()
+                .map(|(_, s)| s)
+                .take(MAX_COMPLETIONS)
+                .collect();
+            reached.extend(completions);
+        } else if typos {
+            // Typo matches only when the word is unknown, or so rare it may itself be a typo
+            // of a common word: an existing word is what the user meant.
+            let exact_df = exact
+                .iter()
+                .map(|&o| self.index.postings.doc_freq(o).unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            if exact_df <= 1 {
+                let fuzzy = self.typos.fuzzy(&self.index, &token.surface, false, &exact);
+                let keep: Vec<Expansion> = fuzzy
+                    .into_iter()
+                    .filter(|e| exact_df == 0 || e.df >= 10)
+                    .collect();
+                if !keep.is_empty() && exact_df == 0 {
+                    let mut to: Vec<String> =
+                        keep.iter().take(3).map(|e| e.surface.clone()).collect();
+                    to.dedup();
+                    c.notices.push(Notice::Corrected {
+                        from: original.to_string(),
+                        to,
+                    });
+                }
+                reached.extend(keep);
+            }
+        }
+        // Completions and corrections share one idf (that of the most frequent term the word
+        // reaches) and are weighted by how common each is: otherwise a rare completion
+        // ("quantile" for "quanti") would outrank the word most people are typing.
+        let max_df = reached.iter().map(|e| e.df).max().unwrap_or(0).max(1);
+        terms.extend(reached.iter().map(|e| {
+            (
+                e.ordinal,
+                e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
+                max_df,
+            )
+        }));
+        if terms.is_empty() {
+            c.unmatched_words.push(token.surface.clone());
+            // The unit stays (matching nothing), so a query with an unknown word still
+            // prefers papers that match the rest.
+        }
+        Some(Unit {
+            terms,
+            field_mask: mask,
+            deferred: false,
+        })
+    }
+
+    fn push_unit(&self, c: &mut Compiled, unit: Unit) -> Option<usize> {
+        if c.units.len() >= MAX_UNITS {
+            if !c.notices.contains(&Notice::Truncated) {
+                c.notices.push(Notice::Truncated);
+            }
+            return None;
+        }
+        c.units.push(unit);
+        Some(c.units.len() - 1)
+    }
+
+    /// Alternatives for one clause; empty when nothing searchable is left.
+    fn compile_clause(
+        &self,
+        clause: &query::Clause,
+        typos: bool,
+        c: &mut Compiled,
+        ignored: &mut Vec<String>,
+    ) -> Vec<Alternative> {
+        let mask = match clause.scope {
+            Scope::All => 0b111,
+            Scope::Title => 0b001,
+            Scope::Abstract => 0b010,
+            Scope::Author => 0b100,
+        };
+        match &clause.kind {
+            ClauseKind::Category(_) => Vec::new(),
+            ClauseKind::Pattern(p) => {
+                let normalized = normalize_pattern(p);
+                let (exps, capped) = expand::pattern(&self.index, &normalized, &[]);
+                if capped {
+                    c.notices.push(Notice::TooManyCompletions(p.clone()));
+                }
+                let max_df = exps.iter().map(|e| e.df).max().unwrap_or(0).max(1);
+                let terms = exps
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.ordinal,
+                            e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
+                            max_df,
+                        )
+                    })
+                    .collect();
+                match self.push_unit(
+                    c,
+                    Unit {
+                        terms,
+                        field_mask: mask,
+                        deferred: false,
+                    },
+                ) {
+                    Some(u) => vec![Alternative {
+                        units: 1 << u,
+                        phrase: None,
+                    }],
+                    None => Vec::new(),
+                }
+            }
+            ClauseKind::Word { text, prefix } => {
+                let tokens = self.tokens(text);
+                let parts: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
+                let joined: Option<&Token> = tokens.iter().find(|t| t.joined);
+                if tokens.is_empty() {
+                    if text.chars().any(char::is_alphanumeric) && !text.contains("://") {
+                        ignored.push(text.clone());
+                    }
+                    return Vec::new();
+                }
+                let mut alts = Vec::new();
+                if let Some(j) = joined {
+                    // A compound: its joined form, or all its parts.
+                    if let Some(u) = self
+                        .unit_for_token(j, *prefix, typos, mask, c, text)
+                        .and_then(|u| self.push_unit(c, u))
+                    {
+                        alts.push(Alternative {
+                            units: 1 << u,
+                            phrase: None,
+                        });
+                    }
+                    // Parts found apart only count when the compound's own form is unknown.
+                    let joined_known = alts.first().is_some_and(|a| {
+                        !c.units[a.units.trailing_zeros() as usize].terms.is_empty()
+                    });
+                    if !joined_known {
+                        let mut bits = 0u64;
+                        for (i, p) in parts.iter().enumerate() {
+                            let last = i + 1 == parts.len();
+                            if let Some(u) = self
+                                .unit_for_token(p, *prefix && last, false, mask, c, text)
+                                .and_then(|u| self.push_unit(c, u))
+                            {
+                                bits |= 1 << u;
+                            }
+                        }
+                        if bits != 0 {
+                            alts.push(Alternative {
+                                units: bits,
+                                phrase: None,
+                            });
+                        }
+                    }
+                    c.unmatched_words
+                        .retain(|w| *w != j.surface || !joined_known);
+                } else {
+                    // One or more plain words (e.g. "a/b" gives two): all required.
+                    let mut bits = 0u64;
+                    for (i, p) in parts.iter().enumerate() {
+                        let last = i + 1 == parts.len();
+                        if let Some(u) = self
+                            .unit_for_token(p, *prefix && last, typos, mask, c, text)
+                            .and_then(|u| self.push_unit(c, u))
+                        {
+                            bits |= 1 << u;
+                        }
+                    }
+                    if bits != 0 {
+                        alts.push(Alternative {
+                            units: bits,
+                            phrase: None,
+                        });
+                    }
+                }
+                alts
+            }
+            ClauseKind::Phrase(text) => {
+                let tokens: Vec<Token> = self
+                    .tokens(text)
+                    .into_iter()
+                    .filter(|t| !t.joined)
+                    .collect();
+                if tokens.is_empty() {
+                    ignored.push(text.clone());
+                    return Vec::new();
+                }
+                if tokens.len() == 1 || clause.scope == Scope::Author {
+                    // A one-word phrase is that exact word; author names are matched as
+                    // words in any order (positions are not kept for authors).
+                    let mut bits = 0u64;
+                    for t in &tokens {
+                        if let Some(u) = self
+                            .unit_for_token(t, false, false, mask, c, text)
+                            .and_then(|u| self.push_unit(c, u))
+                        {
+                            bits |= 1 << u;
+                        }
+                    }
+                    return if bits == 0 {
+                        Vec::new()
+                    } else {
+                        vec![Alternative {
+                            units: bits,
+                            phrase: None,
+                        }]
+                    };
+                }
+                let mut bits = 0u64;
+                let mut phrase = Vec::new();
+                for t in &tokens {
+                    let terms: Vec<(u32, f32, u32)> = self
+                        .index
+                        .term_ordinal(&t.term)
+                        .map(|o| (o, 1.0, 0))
+                        .into_iter()
+                        .collect();
+                    if terms.is_empty() {
+                        c.unmatched_words.push(t.surface.clone());
+                    }
+                    if let Some(u) = self.push_unit(
+                        c,
+                        Unit {
+                            terms,
+                            field_mask: mask & 0b011,
+                            deferred: true,
+                        },
+                    ) {
+                        bits |= 1 << u;
+                        phrase.push((u, t.position));
+                    }
+                }
+                if self.index.positions.is_none() {
+                    c.needs_positions = true;
+                    c.notices.push(Notice::NeedsPositions);
+                }
+                vec![Alternative {
+                    units: bits,
+                    phrase: Some(phrase),
+                }]
+            }
+        }
+    }
+
+    fn compile(&self, q: &query::Query, typos: bool) -> Compiled {
+        let mut c = Compiled {
+            category_filter: q.categories.clone(),
+            ..Compiled::default()
+        };
+        let mut ignored = Vec::new();
+        for group in &q.groups {
+            let mut alts = Vec::new();
+            for clause in group {
+                alts.extend(self.compile_clause(clause, typos, &mut c, &mut ignored));
+            }
+            if !alts.is_empty() {
+                c.groups.push(alts);
+            }
+        }
+        // Excluded clauses are compiled into their own unit space.
+        let mut ex = Compiled::default();
+        for clause in &q.excluded {
+            let alts = self.compile_clause(clause, false, &mut ex, &mut Vec::new());
+            if !alts.is_empty() {
+                c.excluded.push(alts);
+            }
+        }
+        c.excluded_units = ex.units;
+        c.needs_positions |= ex.needs_positions;
+        if !ignored.is_empty() {
+            c.notices.push(Notice::Ignored(ignored));
+        }
+        c
+    }
+
+    /// Papers allowed by the filters, or `None` when every paper is.
+    fn filter_mask(
+        &self,
+        f: &Filters,
+        query_categories: &[String],
+        notices: &mut Vec<Notice>,
+    ) -> Option<Vec<bool>> {
+        if f.is_empty() && query_categories.is_empty() {
+            return None;
+        }
+        let n = self.index.len() as usize;
+        let mut allowed = vec![true; n];
+        let facets = &self.index.facets;
+        let mut any_of = |column: Option<&crate::engine::index::facets::Column>,
+                          wanted: &[String],
+                          prefix_ok: bool,
+                          notices: &mut Vec<Notice>| {
+            if wanted.is_empty() {
+                return;
+            }
+            let mut ords: HashSet<u32> = HashSet::new();
+            if let Some(col) = column {
+                for w in wanted {
+                    let before = ords.len();
+                    let wl = w.to_lowercase();
+                    let (stem, is_prefix) = match wl.strip_suffix('*') {
+                        Some(s) if prefix_ok => (s.to_string(), true),
+                        _ => (wl.clone(), false),
+                    };
+                    for (i, v) in col.values.iter().enumerate() {
+                        let vl = v.to_lowercase();
+                        if vl == stem || (is_prefix && vl.starts_with(&stem)) {
+                            ords.insert(i as u32);
+                        }
+                    }
+                    if ords.len() == before && prefix_ok {
+                        notices.push(Notice::UnknownCategory(w.clone()));
+                    }
+                }
+            }
+            for (d, ok) in allowed.iter_mut().enumerate() {
+                if *ok {
+                    *ok = column.is_some_and(|c| c.of(d as u32).iter().any(|o| ords.contains(o)));
+                }
+            }
+        };
+        let mut cats: Vec<String> = f.categories.clone();
+        cats.extend(query_categories.iter().cloned());
+        any_of(facets.column(names::CATEGORY), &cats, true, notices);
+        any_of(facets.column(names::MONTH), &f.months, false, notices);
+        any_of(facets.column(names::LISTED), &f.listed, false, notices);
+        if !f.authors.is_empty() {
+            any_of(self.index.authors.as_ref(), &f.authors, false, notices);
+        }
+        for (d, ok) in allowed.iter_mut().enumerate() {
+            if !*ok {
+                continue;
+            }
+            let d32 = d as u32;
+            if f.links.iter().any(|&k| !facets.has_link(d32, k)) {
+                *ok = false;
+                continue;
+            }
+            let date = facets.dates.get(d).copied().unwrap_or(0);
+            if f.date_from.is_some_and(|from| date == 0 || date < from)
+                || f.date_to.is_some_and(|to| date == 0 || date > to)
+            {
+                *ok = false;
+            }
+        }
+        if !f.topics.is_empty() {
+            for (d, ok) in allowed.iter_mut().enumerate() {
+                if *ok {
+                    *ok = self
+                        .primary_topic(d as u32)
+                        .is_some_and(|t| f.topics.contains(&t));
+                }
+            }
+        }
+        Some(allowed)
+    }
+
+    /// The primary topic of a paper, once topics exist in the index.
+    pub fn primary_topic(&self, _doc: u32) -> Option<u32> {
+        None
+    }
+
+    fn score(&self, c: &Compiled, allowed: Option<&[bool]>) -> Vec<Hit> {
+        let n = self.index.len() as usize;
+        let mut guard = self.scratch.borrow_mut();
+        let s = &mut *guard;
+        if s.scores.len() != n {
+            s.scores = vec![0.0; n];
+            s.bits = vec![0; n];
+        }
+        s.touched.clear();
+        let n_docs = self.index.len();
+        for (ui, unit) in c.units.iter().enumerate() {
+            let bit = 1u64 << ui;
+            for &(ord, weight, idf_df) in &unit.terms {
+                if self
+                    .index
+                    .postings
+                    .postings_into(ord, n_docs, &mut s.postings)
+                    .is_err()
+                {
+                    continue;
+                }
+                let df = if idf_df > 0 {
+                    idf_df
+                } else {
+                    s.postings.len() as u32
+                };
+                let idf = Bm25f::idf(n_docs, df) * weight;
+                for p in &s.postings {
+                    let d = p.doc as usize;
+                    if allowed.is_some_and(|a| !a[d]) {
+                        continue;
+                    }
+                    if unit.field_mask != 0b111
+                        && (0..3).all(|f| unit.field_mask & (1 << f) == 0 || p.tf[f] == 0)
+                    {
+                        continue;
+                    }
+                    if s.bits[d] == 0 {
+                        s.touched.push(p.doc);
+                    }
+                    s.bits[d] |= bit;
+                    if !unit.deferred {
+                        let len = [
+                            self.index.field_len(p.doc, 0),
+                            self.index.field_len(p.doc, 1),
+                            self.index.field_len(p.doc, 2),
+                        ];
+                        let tf = self.params.pseudo_tf(p.tf, len, self.avg, unit.field_mask);
+                        s.scores[d] += idf * self.params.saturate(tf);
+                    }
+                }
+            }
+        }
+        let groups = c.groups.len() as f32;
+        let mut hits = Vec::with_capacity(s.touched.len());
+        let touched = std::mem::take(&mut s.touched);
+        for &doc in &touched {
+            let d = doc as usize;
+            let bits = s.bits[d];
+            let mut matched_groups = 0usize;
+            let mut extra = 0.0f32;
+            for alts in &c.groups {
+                let mut group_ok = false;
+                for alt in alts {
+                    if bits & alt.units != alt.units {
+                        continue;
+                    }
+                    match &alt.phrase {
+                        Some(phrase) => {
+                            if self.phrase_matches(doc, phrase, &c.units) {
+                                extra += self.deferred_score(doc, phrase, &c.units);
+                                group_ok = true;
+                            }
+                        }
+                        None => group_ok = true,
+                    }
+                    if group_ok {
+                        break;
+                    }
+                }
+                matched_groups += usize::from(group_ok);
+            }
+            let mut score = s.scores[d] + extra;
+            s.scores[d] = 0.0;
+            s.bits[d] = 0;
+            if matched_groups == 0 {
+                continue;
+            }
+            if self.coordination > 0.0 {
+                score *= (matched_groups as f32 / groups).powf(self.coordination);
+            }
+            hits.push(Hit {
+                doc,
+                score,
+                full: matched_groups == c.groups.len(),
+            });
+        }
+        s.touched = touched;
+        s.touched.clear();
+        hits
+    }
+
+    /// Whether `doc` has the phrase's terms at the phrase's relative positions.
+    fn phrase_matches(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit]) -> bool {
+        let Some(positions) = self.index.positions.as_ref() else {
+            return false;
+        };
+        let n_docs = self.index.len();
+        let mut runs: Vec<(u32, Vec<u32>)> = Vec::with_capacity(phrase.len());
+        let base = phrase[0].1;
+        for &(u, qpos) in phrase {
+            let mut all = Vec::new();
+            for &(ord, _, _) in &units[u].terms {
+                let Ok(list) = self.index.postings.postings(ord, n_docs) else {
+                    continue;
+                };
+                if let Ok(i) = list.binary_search_by_key(&doc, |p| p.doc) {
+                    if let Ok(mut run) = positions.positions_at(ord, &list, i) {
+                        all.append(&mut run);
+                    }
+                }
+            }
+            all.sort_unstable();
+            runs.push((qpos - base, all));
+        }
+        let (first_off, first) = &runs[0];
+        first.iter().any(|&p| {
+            let start = p.wrapping_sub(*first_off);
+            runs[1..]
+                .iter()
+                .all(|(off, run)| run.binary_search(&(start + off)).is_ok())
+        })
+    }
+
+    fn deferred_score(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit]) -> f32 {
+        let n_docs = self.index.len();
+        let len = [
+            self.index.field_len(doc, 0),
+            self.index.field_len(doc, 1),
+            self.index.field_len(doc, 2),
+        ];
+        let mut score = 0.0;
+        for &(u, _) in phrase {
+            for &(ord, weight, _) in &units[u].terms {
+                let Ok(list) = self.index.postings.postings(ord, n_docs) else {
+                    continue;
+                };
+                if let Ok(i) = list.binary_search_by_key(&doc, |p| p.doc) {
+                    let tf = self
+                        .params
+                        .pseudo_tf(list[i].tf, len, self.avg, units[u].field_mask);
+                    score +=
+                        Bm25f::idf(n_docs, list.len() as u32) * weight * self.params.saturate(tf);
+                }
+            }
+        }
+        score
+    }
+
+    fn excluded_docs(&self, c: &Compiled) -> HashSet<u32> {
+        let n_docs = self.index.len();
+        let mut out = HashSet::new();
+        for alts in &c.excluded {
+            for alt in alts {
+                // Docs holding every unit of the alternative.
+                let mut candidate: Option<HashSet<u32>> = None;
+                for u in 0..64 {
+                    if alt.units & (1 << u) == 0 {
+                        continue;
+                    }
+                    let unit = &c.excluded_units[u];
+                    let mut docs = HashSet::new();
+                    for &(ord, _, _) in &unit.terms {
+                        if let Ok(list) = self.index.postings.postings(ord, n_docs) {
+                            docs.extend(
+                                list.iter()
+                                    .filter(|p| {
+                                        unit.field_mask == 0b111
+                                            || (0..3).any(|f| {
+                                                unit.field_mask & (1 << f) != 0 && p.tf[f] > 0
+                                            })
+                                    })
+                                    .map(|p| p.doc),
+                            );
+                        }
+                    }
+                    candidate = Some(match candidate {
+                        None => docs,
+                        Some(prev) => prev.intersection(&docs).copied().collect(),
+                    });
+                }
+                for doc in candidate.unwrap_or_default() {
+                    let ok = match &alt.phrase {
+                        Some(p) if p.len() > 1 => self.phrase_matches(doc, p, &c.excluded_units),
+                        _ => true,
+                    };
+                    if ok {
+                        out.insert(doc);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn order(&self, hits: &mut Vec<Hit>, sort: Sort, empty_query: bool, needed: usize) {
+        let facets = &self.index.facets;
+        let key_date = |h: &Hit| facets.dates.get(h.doc as usize).copied().unwrap_or(0);
+        let key_title = |h: &Hit| {
+            facets
+                .title_rank
+                .get(h.doc as usize)
+                .copied()
+                .unwrap_or(u32::MAX)
+        };
+        let cmp = |a: &Hit, b: &Hit| -> std::cmp::Ordering {
+            match sort {
+                Sort::Relevance if empty_query => a.doc.cmp(&b.doc),
+                Sort::Relevance => b
+                    .full
+                    .cmp(&a.full)
+                    .then(b.score.total_cmp(&a.score))
+                    .then(a.doc.cmp(&b.doc)),
+                Sort::Newest => key_date(b)
+                    .cmp(&key_date(a))
+                    .then(b.full.cmp(&a.full))
+                    .then(b.score.total_cmp(&a.score))
+                    .then(a.doc.cmp(&b.doc)),
+                Sort::Oldest => {
+                    // Undated papers last.
+                    let (da, db) = (key_date(a), key_date(b));
+                    (da == 0)
+                        .cmp(&(db == 0))
+                        .then(da.cmp(&db))
+                        .then(a.doc.cmp(&b.doc))
+                }
+                Sort::Title => key_title(a).cmp(&key_title(b)),
+            }
+        };
+        if needed < hits.len() && needed > 0 {
+            hits.select_nth_unstable_by(needed - 1, cmp);
+            hits.truncate(needed);
+        }
+        hits.sort_unstable_by(cmp);
+    }
+
+    fn facet_counts(&self, hits: &[Hit]) -> FacetCounts {
+        let facets = &self.index.facets;
+        let docs = || hits.iter().map(|h| h.doc);
+        let collect = |name: &str, by_value: bool| -> Vec<(String, u32)> {
+            let Some(col) = facets.column(name) else {
+                return Vec::new();
+            };
+            let counts = col.counts(docs());
+            let mut out: Vec<(String, u32)> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .map(|(i, &c)| (col.values[i].clone(), c))
+                .collect();
+            if by_value {
+                out.sort_by(|a, b| b.0.cmp(&a.0));
+            } else {
+                out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            }
+            out
+        };
+        let mut listed = collect(names::LISTED, false);
+        if let Some(col) = facets.column(names::LISTED) {
+            // Listing order: by the first paper carrying each label.
+            let first = |v: &str| {
+                let ord = col.lookup(v);
+                (0..col.n_docs())
+                    .find(|&d| ord.is_some_and(|o| col.of(d).contains(&o)))
+                    .unwrap_or(u32::MAX)
+            };
+            listed.sort_by_key(|(v, _)| first(v));
+        }
+        let mut links: Vec<(LinkKind, u32)> = LinkKind::ALL
+            .iter()
+            .map(|&k| (k, docs().filter(|&d| facets.has_link(d, k)).count() as u32))
+            .filter(|&(_, c)| c > 0)
+            .collect();
+        links.sort_by_key(|&(k, _)| k);
+        let authors = match &self.index.authors {
+            Some(col) => {
+                let counts = col.counts(docs());
+                let mut out: Vec<(String, u32)> = counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c > 0)
+                    .map(|(i, &c)| (col.values[i].clone(), c))
+                    .collect();
+                out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                out.truncate(30);
+                out
+            }
+            None => Vec::new(),
+        };
+        FacetCounts {
+            categories: collect(names::CATEGORY, false),
+            months: collect(names::MONTH, true),
+            listed,
+            links,
+            authors,
+        }
+    }
+
+    /// A corrected query for words that matched nothing: each replaced by its closest frequent
+    /// neighbour in the vocabulary.
+    fn suggest(&self, query_text: &str, unmatched: &[String]) -> Option<String> {
+        let mut out = query_text.to_string();
+        let mut changed = false;
+        for word in unmatched {
+            if word.chars().count() < 3 || is_stop_word(word) {
+                continue;
+            }
+            let mut cands = self.typos.fuzzy(&self.index, word, false, &[]);
+            if cands.is_empty() {
+                // Short words get no typo budget in search, but a suggestion may still help.
+                cands = self.typos.within(&self.index, word, 1, false, &[]);
+            }
+            cands.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)));
+            if let Some(best) = cands.first() {
+                if let Some(replaced) = replace_word(&out, word, &best.surface) {
+                    out = replaced;
+                    changed = true;
+                }
+            }
+        }
+        changed.then_some(out)
+    }
+
+    /// Highlights a hit: the title with matches marked and a query-dependent abstract snippet.
+    pub fn highlight(&self, doc: u32, matched: &HashSet<u32>) -> Option<(Marked, Marked)> {
+        let paper = self.index.docs.get(doc).ok()?;
+        let mut h = Highlighter::new(&self.index, &self.analyzer, matched);
+        Some((h.mark(&paper.title), h.snippet(&paper.abstract_text)))
+    }
+}
+
+/// Normalises a wildcard pattern's letters, keeping `*` and `?`.
+fn normalize_pattern(p: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for ch in p.chars() {
+        if ch == '*' || ch == '?' {
+            out.push_str(&normalize(&word));
+            word.clear();
+            out.push(ch);
+        } else {
+            word.push(ch);
+        }
+    }
+    out.push_str(&normalize(&word));
+    out
+}
+
+/// Replaces the first word of `text` whose normalised form is `word`.
+fn replace_word(text: &str, word: &str, with: &str) -> Option<String> {
+    let mut start = None;
+    for (i, piece) in text
+        .split_inclusive(char::is_whitespace)
+        .scan(0usize, |at, p| {
+            let s = *at;
+            *at += p.len();
+            Some((s, p))
+        })
+    {
+        let trimmed = piece.trim_end();
+        let core = trimmed
+            .trim_start_matches(['-', '"'])
+            .trim_end_matches(['"', '*']);
+        if normalize(core) == word {
+            let offset = trimmed.len() - trimmed.trim_start_matches(['-', '"']).len();
+            start = Some((i + offset, core.len()));
+            break;
+        }
+    }
+    let (s, len) = start?;
+    Some(format!("{}{}{}", &text[..s], with, &text[s + len..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_word_keeps_the_rest() {
+        assert_eq!(
+            replace_word("tranformer pruning", "tranformer", "transformer").as_deref(),
+            Some("transformer pruning")
+        );
+        assert_eq!(
+            replace_word("x -\"Quantizaton\"", "quantizaton", "quantization").as_deref(),
+            Some("x -\"quantization\"")
+        );
+        assert_eq!(replace_word("abc", "zzz", "y"), None);
+    }
+
+    #[test]
+    fn sort_names_round_trip() {
+        for s in [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::Title] {
+            assert_eq!(Sort::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Sort::from_name("bogus"), None);
+    }
+}

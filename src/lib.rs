@@ -1,0 +1,10 @@
+//! papersift: a research-paper explorer that runs entirely in the browser.
+//!
+//! The [`engine`] turns paper listings into a static index built on an FST term dictionary and
+//! searches it; the same code runs in the native CLI (`papersift build`, `search`, …) and, compiled
+//! to wasm32, in the Leptos app under `ui`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod engine;
