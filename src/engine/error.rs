@@ -208,22 +208,14 @@ mod tests {
 
     #[test]
     fn input_error_names_file_and_line() {
-        let e = InputError {
-            path: "papers.jsonl".into(),
-            line: Some(7),
-            problem: InputProblem::EmptyTitle,
-        };
+        let e = InputError { path: "papers.jsonl".into(), line: Some(7), problem: InputProblem::EmptyTitle };
         let text = e.to_string();
         assert!(text.starts_with("papers.jsonl:7: empty title"), "{text}");
     }
 
     #[test]
     fn version_error_says_what_to_do() {
-        let e = FormatError::Version {
-            file: "postings.bin".into(),
-            expected: 2,
-            found: 1,
-        };
+        let e = FormatError::Version { file: "postings.bin".into(), expected: 2, found: 1 };
         let text = e.to_string();
         assert!(text.contains("version 1") && text.contains("reads version 2"));
         assert!(text.contains("papersift build"));

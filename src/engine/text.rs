@@ -14,9 +14,8 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Lucene's default English stop words (`EnglishAnalyzer.ENGLISH_STOP_WORDS_SET`).
 pub const STOP_WORDS: [&str; 33] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
 /// Longest word indexed, in bytes after normalisation; longer runs are noise (hashes, base64).
@@ -59,19 +58,23 @@ impl std::fmt::Debug for Analyzer {
 impl Analyzer {
     /// The English analyzer.
     pub fn new() -> Self {
-        Analyzer {
-            stemmer: Stemmer::create(Algorithm::English),
-        }
+        Analyzer { stemmer: Stemmer::create(Algorithm::English) }
     }
 
     /// Analyses `text`, appending tokens to `out`; positions continue from `first_position`.
     /// Returns the position after the last word (the field's length in positions).
     pub fn analyze_into(&self, text: &str, first_position: u32, out: &mut Vec<Token>) -> u32 {
-        let mut position = first_position;
-        for word in words(text) {
-            self.emit_word(text, &word, &mut position, out);
-        }
-        position
+        let mut surfaces = Vec::new();
+        let end = surfaces_into(text, first_position, &mut surfaces);
+        out.extend(surfaces.into_iter().map(|s| Token {
+            term: self.term_of(&s.surface, s.acronym_plural),
+            surface: s.surface,
+            position: s.position,
+            start: s.start,
+            end: s.end,
+            joined: s.joined,
+        }));
+        end
     }
 
     /// Analyses `text` from position 0.
@@ -84,44 +87,6 @@ impl Analyzer {
     /// The indexed terms of `text`, in order (joined compounds included).
     pub fn terms(&self, text: &str) -> Vec<String> {
         self.analyze(text).into_iter().map(|t| t.term).collect()
-    }
-
-    fn emit_word(&self, text: &str, word: &Word, position: &mut u32, out: &mut Vec<Token>) {
-        let first = *position;
-        let mut joined_surface = String::new();
-        let mut emitted_parts = 0usize;
-        for &(start, end) in &word.parts {
-            let surface = normalize(&text[start..end]);
-            let acronym_plural = is_acronym_plural(&text[start..end]);
-            joined_surface.push_str(&surface);
-            let pos = *position;
-            *position += 1;
-            if surface.is_empty() || surface.len() > MAX_WORD_BYTES || is_stop_word(&surface) {
-                continue;
-            }
-            let term = self.term_of(&surface, acronym_plural);
-            out.push(Token {
-                term,
-                surface,
-                position: pos,
-                start,
-                end,
-                joined: false,
-            });
-            emitted_parts += 1;
-        }
-        if word.parts.len() > 1 && emitted_parts > 0 && joined_surface.len() <= MAX_WORD_BYTES {
-            let (start, end) = (word.parts[0].0, word.parts[word.parts.len() - 1].1);
-            let term = self.term_of(&joined_surface, false);
-            out.push(Token {
-                term,
-                surface: joined_surface,
-                position: first,
-                start,
-                end,
-                joined: true,
-            });
-        }
     }
 
     /// The indexed form of one normalised word.
@@ -139,6 +104,61 @@ impl Analyzer {
     pub fn term_of_word(&self, word: &str) -> String {
         self.term_of(&normalize(word), is_acronym_plural(word))
     }
+}
+
+/// A token before stemming: what [`Analyzer::term_of`] turns into a [`Token`]. The index
+/// builder caches stems by surface, so each distinct word is stemmed once per build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurfaceToken {
+    /// The normalised, unstemmed form.
+    pub surface: String,
+    /// Whether the word was written as an acronym plural (`LLMs`).
+    pub acronym_plural: bool,
+    /// Word position.
+    pub position: u32,
+    /// Byte range start in the text.
+    pub start: usize,
+    /// Byte range end (exclusive).
+    pub end: usize,
+    /// Whether this is the joined form of a hyphenated compound.
+    pub joined: bool,
+}
+
+/// Finds and normalises the words of `text` (see the module docs), appending them to `out`
+/// with positions from `first_position`; returns the position after the last word.
+pub fn surfaces_into(text: &str, first_position: u32, out: &mut Vec<SurfaceToken>) -> u32 {
+    let mut position = first_position;
+    for word in words(text) {
+        let first = position;
+        let mut joined_surface = String::new();
+        let mut emitted_parts = 0usize;
+        for &(start, end) in &word.parts {
+            let surface = normalize(&text[start..end]);
+            let acronym_plural = is_acronym_plural(&text[start..end]);
+            if word.parts.len() > 1 {
+                joined_surface.push_str(&surface);
+            }
+            let pos = position;
+            position += 1;
+            if surface.is_empty() || surface.len() > MAX_WORD_BYTES || is_stop_word(&surface) {
+                continue;
+            }
+            out.push(SurfaceToken { surface, acronym_plural, position: pos, start, end, joined: false });
+            emitted_parts += 1;
+        }
+        if word.parts.len() > 1 && emitted_parts > 0 && joined_surface.len() <= MAX_WORD_BYTES {
+            let (start, end) = (word.parts[0].0, word.parts[word.parts.len() - 1].1);
+            out.push(SurfaceToken {
+                surface: joined_surface,
+                acronym_plural: false,
+                position: first,
+                start,
+                end,
+                joined: true,
+            });
+        }
+    }
+    position
 }
 
 /// Whether a normalised word is a stop word.
@@ -181,9 +201,7 @@ fn is_vowelless_plural(surface: &str) -> bool {
         && surface.ends_with('s')
         && !surface.ends_with("ss")
         && surface.is_ascii()
-        && !surface[..surface.len() - 1]
-            .bytes()
-            .any(|b| b"aeiouy".contains(&b))
+        && !surface[..surface.len() - 1].bytes().any(|b| b"aeiouy".contains(&b))
 }
 
 /// A word found in the text: one or more parts joined by hyphens.
@@ -228,10 +246,7 @@ fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
                 let at_end = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
                 match next {
                     Some(n) if n.is_alphanumeric() => j += 1,
-                    Some('.')
-                        if cur.is_ascii_digit()
-                            && chars.get(j + 2).is_some_and(|&(_, d)| d.is_ascii_digit()) =>
-                    {
+                    Some('.') if cur.is_ascii_digit() && chars.get(j + 2).is_some_and(|&(_, d)| d.is_ascii_digit()) => {
                         j += 2
                     }
                     Some(a)
@@ -242,18 +257,10 @@ fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
                         apostrophe_at.get_or_insert(j + 1);
                         j += 2
                     }
-                    Some(h)
-                        if is_hyphen(h)
-                            && chars.get(j + 2).is_some_and(|&(_, d)| d.is_alphanumeric()) =>
-                    {
+                    Some(h) if is_hyphen(h) && chars.get(j + 2).is_some_and(|&(_, d)| d.is_alphanumeric()) => {
                         parts.push((
                             part_start,
-                            trim_possessive(
-                                text,
-                                part_start,
-                                at_end(j + 1),
-                                apostrophe_at.take().map(|k| chars[k].0),
-                            ),
+                            trim_possessive(text, part_start, at_end(j + 1), apostrophe_at.take().map(|k| chars[k].0)),
                         ));
                         part_start = chars[j + 2].0;
                         j += 2;
@@ -262,12 +269,7 @@ fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
                         let end = at_end(j + 1);
                         parts.push((
                             part_start,
-                            trim_possessive(
-                                text,
-                                part_start,
-                                end,
-                                apostrophe_at.take().map(|k| chars[k].0),
-                            ),
+                            trim_possessive(text, part_start, end, apostrophe_at.take().map(|k| chars[k].0)),
                         ));
                         i = j + 1;
                         return Some(Word { parts });
@@ -316,11 +318,7 @@ mod tests {
     fn case_accents_and_width_fold() {
         assert_eq!(terms("LoRA lora LORA"), vec!["lora", "lora", "lora"]);
         assert_eq!(terms("Café naïve"), vec!["cafe", "naiv"]);
-        assert_eq!(
-            terms("ＬｏＲＡ"),
-            vec!["lora"],
-            "NFKC folds full-width letters"
-        );
+        assert_eq!(terms("ＬｏＲＡ"), vec!["lora"], "NFKC folds full-width letters");
     }
 
     #[test]
@@ -342,22 +340,13 @@ mod tests {
         assert_eq!(terms("Sub-1-Bit"), vec!["sub", "1", "bit", "sub1bit"]);
         assert_eq!(terms("4-bit"), vec!["4", "bit", "4bit"]);
         // Stop words inside a compound still join: state-of-the-art.
-        assert_eq!(
-            terms("state-of-the-art"),
-            vec!["state", "art", "stateoftheart"]
-        );
+        assert_eq!(terms("state-of-the-art"), vec!["state", "art", "stateoftheart"]);
     }
 
     #[test]
     fn numbers_keep_points_and_units() {
-        assert_eq!(
-            terms("a 1.7B-Parameter model"),
-            vec!["1.7b", "paramet", "1.7bparameter", "model"]
-        );
-        assert_eq!(
-            terms("2.6x FLOPs, ImageNet-1K."),
-            vec!["2.6x", "flop", "imagenet", "1k", "imagenet1k"]
-        );
+        assert_eq!(terms("a 1.7B-Parameter model"), vec!["1.7b", "paramet", "1.7bparameter", "model"]);
+        assert_eq!(terms("2.6x FLOPs, ImageNet-1K."), vec!["2.6x", "flop", "imagenet", "1k", "imagenet1k"]);
         assert_eq!(terms("version 3. Next"), vec!["version", "3", "next"]);
     }
 
@@ -378,20 +367,8 @@ mod tests {
     #[test]
     fn positions_count_stop_words_and_share_compound_start() {
         let tokens = Analyzer::new().analyze("scaling laws of pre-training");
-        let pos: Vec<(&str, u32)> = tokens
-            .iter()
-            .map(|t| (t.term.as_str(), t.position))
-            .collect();
-        assert_eq!(
-            pos,
-            vec![
-                ("scale", 0),
-                ("law", 1),
-                ("pre", 3),
-                ("train", 4),
-                ("pretrain", 3)
-            ]
-        );
+        let pos: Vec<(&str, u32)> = tokens.iter().map(|t| (t.term.as_str(), t.position)).collect();
+        assert_eq!(pos, vec![("scale", 0), ("law", 1), ("pre", 3), ("train", 4), ("pretrain", 3)]);
     }
 
     #[test]
@@ -403,19 +380,7 @@ mod tests {
     #[test]
     fn hostile_text_does_not_panic() {
         let a = Analyzer::new();
-        for text in [
-            "-",
-            "--a--",
-            "a-",
-            "'s",
-            "1.",
-            ".5",
-            "a'",
-            "\u{202E}abc",
-            "é́́́",
-            "a\u{0}b",
-            "1-.-2",
-        ] {
+        for text in ["-", "--a--", "a-", "'s", "1.", ".5", "a'", "\u{202E}abc", "é́́́", "a\u{0}b", "1-.-2"] {
             let _ = a.analyze(text);
         }
     }

@@ -54,6 +54,7 @@ enum Command {
         /// Index folder
         dir: PathBuf,
         /// The query (words, "phrases", title: abstract: author: cat:, -exclusions, OR, prefix*)
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// How many results
         #[arg(long, default_value_t = 10)]
@@ -124,38 +125,17 @@ impl From<SortArg> for Sort {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build {
-            inputs,
-            out,
-            skip_invalid,
-            title,
-            quiet,
-        } => build(inputs, &out, skip_invalid, title, quiet),
-        Command::Search {
-            dir,
-            query,
-            limit,
-            json,
-            exact,
-            categories,
-            has_code,
-            sort,
-        } => {
+        Command::Build { inputs, out, skip_invalid, title, quiet } => build(inputs, &out, skip_invalid, title, quiet),
+        Command::Search { dir, query, limit, json, exact, categories, has_code, sort } => {
             let filters = Filters {
                 categories,
-                links: if has_code {
-                    vec![papersift::engine::corpus::LinkKind::Code]
-                } else {
-                    Vec::new()
-                },
+                links: if has_code { vec![papersift::engine::corpus::LinkKind::Code] } else { Vec::new() },
                 ..Filters::default()
             };
             search(&dir, &query, limit, json, exact, filters, sort.into())
         }
         Command::Stats { dir, json } => stats(&dir, json),
-        Command::Export {
-            what: ExportCommand::Papers { dir, out },
-        } => export_papers(&dir, out.as_deref()),
+        Command::Export { what: ExportCommand::Papers { dir, out } } => export_papers(&dir, out.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,70 +159,37 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn build(
-    inputs: Vec<PathBuf>,
-    out: &Path,
-    skip_invalid: bool,
-    title: String,
-    quiet: bool,
-) -> Result<()> {
+fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, title: String, quiet: bool) -> Result<()> {
     let started = Instant::now();
-    let inputs = if inputs.is_empty() {
-        vec![PathBuf::from(DEFAULT_INPUT)]
-    } else {
-        inputs
-    };
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(0)
-    };
+    let inputs = if inputs.is_empty() { vec![PathBuf::from(DEFAULT_INPUT)] } else { inputs };
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
     bar.set_style(
         ProgressStyle::with_template("{prefix:>9} [{bar:30}] {percent:>3}% {msg}")
             .expect("static template")
             .progress_chars("=> "),
     );
     bar.set_prefix("reading");
-    let options = ReadOptions {
-        skip_invalid,
-        ..ReadOptions::default()
-    };
+    let options = ReadOptions { skip_invalid, ..ReadOptions::default() };
     let corpus = read_inputs(&inputs, options, &mut |done, total| {
         bar.set_length(total.max(1));
         bar.set_position(done);
     })
     .with_context(|| {
-        format!(
-            "reading {}",
-            inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        format!("reading {}", inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))
     })?;
     let read_time = started.elapsed();
     bar.set_prefix("indexing");
     bar.set_position(0);
-    let built = build_index(
-        &corpus.papers,
-        &BuildOptions { title },
-        &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    );
+    let built = build_index(&corpus.papers, &BuildOptions { title }, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
     bar.finish_and_clear();
     write_index(out, &built).with_context(|| format!("writing the index to {}", out.display()))?;
     let total = started.elapsed();
 
     let m = &built.manifest;
-    println!(
-        "papersift build: {} papers from {} file(s) -> {}",
-        m.papers,
-        corpus.sources.len(),
-        out.display()
-    );
+    println!("papersift build: {} papers from {} file(s) -> {}", m.papers, corpus.sources.len(), out.display());
     println!(
         "  terms {}  surface words {}  tokens: title {}  abstract {}  authors {}",
         m.terms, m.words, m.fields.title.tokens, m.fields.abstract_.tokens, m.fields.authors.tokens
@@ -278,15 +225,7 @@ fn open(dir: &Path) -> Result<Index> {
     Index::open_dir(dir).with_context(|| format!("opening the index in {}", dir.display()))
 }
 
-fn search(
-    dir: &Path,
-    query: &str,
-    limit: usize,
-    json: bool,
-    exact: bool,
-    filters: Filters,
-    sort: Sort,
-) -> Result<()> {
+fn search(dir: &Path, query: &str, limit: usize, json: bool, exact: bool, filters: Filters, sort: Sort) -> Result<()> {
     let engine = Engine::new(open(dir)?);
     let started = Instant::now();
     let mut req = Request::new(query);
@@ -300,11 +239,7 @@ fn search(
     let elapsed = started.elapsed();
     let mut rows = Vec::new();
     for h in &results.hits {
-        let p = engine
-            .index
-            .docs
-            .get(h.doc)
-            .context("reading a result from the document store")?;
+        let p = engine.index.docs.get(h.doc).context("reading a result from the document store")?;
         rows.push((p, h.score));
     }
     let stdout = std::io::stdout();
@@ -320,12 +255,7 @@ fn search(
     for n in &results.notices {
         writeln!(out, "note: {n}")?;
     }
-    writeln!(
-        out,
-        "{} result(s) in {:.2} ms",
-        results.total,
-        elapsed.as_secs_f64() * 1e3
-    )?;
+    writeln!(out, "{} result(s) in {:.2} ms", results.total, elapsed.as_secs_f64() * 1e3)?;
     for (i, (p, score)) in rows.iter().enumerate() {
         writeln!(out, "{:>3}. {}  [{}]  {:.3}", i + 1, p.title, p.id, score)?;
     }
@@ -342,20 +272,12 @@ fn stats(dir: &Path, json: bool) -> Result<()> {
         println!("{}", m.to_json().trim_end());
         return Ok(());
     }
-    println!(
-        "{} ({} format v{})",
-        dir.display(),
-        m.generator,
-        m.format_version
-    );
+    println!("{} ({} format v{})", dir.display(), m.generator, m.format_version);
     if !m.title.is_empty() {
         println!("  title: {}", m.title);
     }
     let n = u64::from(m.papers);
-    println!(
-        "  papers {}  terms {}  surface words {}",
-        m.papers, m.terms, m.words
-    );
+    println!("  papers {}  terms {}  surface words {}", m.papers, m.terms, m.words);
     println!(
         "  mean length (tokens): title {:.1}  abstract {:.1}  authors {:.1}",
         m.fields.title.mean_len(n),
@@ -373,11 +295,8 @@ fn stats(dir: &Path, json: bool) -> Result<()> {
         sum += e.bytes;
     }
     println!("  {:<10} {:>10}", "total", human_bytes(sum));
-    let search_bytes: u64 = [FileKind::Terms, FileKind::Postings]
-        .iter()
-        .filter_map(|&k| m.file(k))
-        .map(|e| e.bytes)
-        .sum();
+    let search_bytes: u64 =
+        [FileKind::Terms, FileKind::Postings].iter().filter_map(|&k| m.file(k)).map(|e| e.bytes).sum();
     println!(
         "  search index (terms + postings) {} = {:.0} B/paper",
         human_bytes(search_bytes),

@@ -35,10 +35,8 @@ pub fn detect_format(path: &Path) -> Option<(SourceFormat, bool)> {
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|source| Error::Io {
-            path: input.display().to_string(),
-            source,
-        })?;
+        let meta =
+            std::fs::metadata(input).map_err(|source| Error::Io { path: input.display().to_string(), source })?;
         if meta.is_dir() {
             walk(input, &mut out)?;
         } else {
@@ -49,21 +47,12 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(io)?;
+    let io = |source| Error::Io { path: dir.display().to_string(), source };
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>().map_err(io)?;
     entries.sort();
     for path in entries {
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -92,44 +81,23 @@ impl<R: Read> Read for Counting<R> {
 
 /// Reads every input (files or folders) into one corpus. `progress(done, total)` is called with
 /// file bytes consumed as reading goes on.
-pub fn read_inputs(
-    inputs: &[PathBuf],
-    options: ReadOptions,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Corpus> {
+pub fn read_inputs(inputs: &[PathBuf], options: ReadOptions, progress: &mut dyn FnMut(u64, u64)) -> Result<Corpus> {
     let files = expand_inputs(inputs)?;
-    let described = inputs
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let described = inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     if files.is_empty() {
         return Err(Error::NoPapers(described));
     }
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
+    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let mut done_before = 0u64;
     let mut builder = CorpusBuilder::new(options);
     for path in &files {
         let shown = path.display().to_string();
         let (format, gz) = detect_format(path).unwrap_or((SourceFormat::Listing, false));
-        let file = File::open(path).map_err(|source| Error::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        let file = File::open(path).map_err(|source| Error::Io { path: shown.clone(), source })?;
         let count = Rc::new(Cell::new(0u64));
-        let counted = Counting {
-            inner: file,
-            count: count.clone(),
-        };
+        let counted = Counting { inner: file, count: count.clone() };
         let reader: Box<dyn Read> = if gz {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-                1 << 16,
-                counted,
-            )))
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)))
         } else {
             Box::new(counted)
         };
@@ -141,12 +109,7 @@ pub fn read_inputs(
             progress: &mut *progress,
             last: 0,
         };
-        builder
-            .read(&shown, format, buffered)
-            .map_err(|source| Error::Io {
-                path: shown.clone(),
-                source,
-            })?;
+        builder.read(&shown, format, buffered).map_err(|source| Error::Io { path: shown.clone(), source })?;
         done_before += count.get();
         progress(done_before, total);
         if builder.should_stop() {

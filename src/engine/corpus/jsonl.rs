@@ -10,8 +10,7 @@ use crate::engine::error::InputProblem;
 
 /// Parses one non-blank line of a `.jsonl` file.
 pub fn parse_record(line: &str) -> Result<RawPaper, InputProblem> {
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| InputProblem::InvalidJson(e.to_string()))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| InputProblem::InvalidJson(e.to_string()))?;
     let Value::Object(obj) = value else {
         return Err(InputProblem::NotAnObject(json_type(&value)));
     };
@@ -46,9 +45,7 @@ pub fn parse_record(line: &str) -> Result<RawPaper, InputProblem> {
         title,
         abstract_text,
         authors: string_list(&obj, "authors", split_authors)?,
-        categories: string_list(&obj, "categories", |s| {
-            s.split_whitespace().map(str::to_string).collect()
-        })?,
+        categories: string_list(&obj, "categories", |s| s.split_whitespace().map(str::to_string).collect())?,
         date,
         url: optional_string(&obj, "url")?,
         ..RawPaper::default()
@@ -70,10 +67,7 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn optional_string(
-    obj: &Map<String, Value>,
-    field: &'static str,
-) -> Result<Option<String>, InputProblem> {
+fn optional_string(obj: &Map<String, Value>, field: &'static str) -> Result<Option<String>, InputProblem> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -120,10 +114,7 @@ fn split_authors(s: &str) -> Vec<String> {
 pub fn normalise_date(s: &str) -> Option<String> {
     let s = s.trim();
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     if b.len() >= 7 && digits(0..4) && b[4] == b'-' && digits(5..7) {
         let month: u8 = s[5..7].parse().ok()?;
         if !(1..=12).contains(&month) {
@@ -158,57 +149,31 @@ mod tests {
 
     #[test]
     fn minimal_record_and_lenient_forms() {
-        let p =
-            parse_record(r#"{"title":"T","abstract":"A","authors":"A B, C D and E F","id":42}"#)
-                .unwrap();
+        let p = parse_record(r#"{"title":"T","abstract":"A","authors":"A B, C D and E F","id":42}"#).unwrap();
         assert_eq!(p.id.as_deref(), Some("42"));
         assert_eq!(p.authors, vec!["A B", "C D", "E F"]);
     }
 
     #[test]
     fn problems_are_specific() {
-        assert_eq!(
-            parse_record(r#"{"title":" ","abstract":"A"}"#),
-            Err(InputProblem::EmptyTitle)
-        );
-        assert_eq!(
-            parse_record(r#"{"title":"T"}"#),
-            Err(InputProblem::MissingAbstract)
-        );
-        assert_eq!(
-            parse_record(r#"{"title":"T","abstract":""}"#),
-            Err(InputProblem::MissingAbstract)
-        );
-        assert_eq!(
-            parse_record("[1,2]"),
-            Err(InputProblem::NotAnObject("an array"))
-        );
-        assert!(matches!(
-            parse_record("{not json"),
-            Err(InputProblem::InvalidJson(_))
-        ));
+        assert_eq!(parse_record(r#"{"title":" ","abstract":"A"}"#), Err(InputProblem::EmptyTitle));
+        assert_eq!(parse_record(r#"{"title":"T"}"#), Err(InputProblem::MissingAbstract));
+        assert_eq!(parse_record(r#"{"title":"T","abstract":""}"#), Err(InputProblem::MissingAbstract));
+        assert_eq!(parse_record("[1,2]"), Err(InputProblem::NotAnObject("an array")));
+        assert!(matches!(parse_record("{not json"), Err(InputProblem::InvalidJson(_))));
         assert_eq!(
             parse_record(r#"{"title":"T","abstract":"A","authors":[1]}"#),
-            Err(InputProblem::WrongFieldType {
-                field: "authors",
-                expected: "a list of strings"
-            })
+            Err(InputProblem::WrongFieldType { field: "authors", expected: "a list of strings" })
         );
         assert_eq!(
             parse_record(r#"{"title":"T","abstract":"A","date":"yesterday"}"#),
-            Err(InputProblem::WrongFieldType {
-                field: "date",
-                expected: "a date like 2025-03-18"
-            })
+            Err(InputProblem::WrongFieldType { field: "date", expected: "a date like 2025-03-18" })
         );
     }
 
     #[test]
     fn dates() {
-        assert_eq!(
-            normalise_date("2025-03-18T10:00:00Z").as_deref(),
-            Some("2025-03-18")
-        );
+        assert_eq!(normalise_date("2025-03-18T10:00:00Z").as_deref(), Some("2025-03-18"));
         assert_eq!(normalise_date("2025-03").as_deref(), Some("2025-03"));
         assert_eq!(normalise_date("2025-13-01"), None);
         assert_eq!(normalise_date("2025-03-18x"), None);

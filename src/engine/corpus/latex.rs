@@ -323,10 +323,7 @@ fn braced_arg(chars: &[char], from: usize) -> (Option<String>, usize) {
         }
         j += 1;
     }
-    (
-        Some(chars[start.min(chars.len())..].iter().collect()),
-        chars.len(),
-    )
+    (Some(chars[start.min(chars.len())..].iter().collect()), chars.len())
 }
 
 #[cfg(test)]
@@ -336,9 +333,7 @@ mod tests {
     #[test]
     fn seed_title_with_textit_in_math() {
         assert_eq!(
-            clean_markup(
-                r"$\textit{Trans-LoRA}$: towards data-free Transferable Parameter Efficient Finetuning"
-            ),
+            clean_markup(r"$\textit{Trans-LoRA}$: towards data-free Transferable Parameter Efficient Finetuning"),
             "Trans-LoRA: towards data-free Transferable Parameter Efficient Finetuning"
         );
     }
@@ -346,10 +341,7 @@ mod tests {
     #[test]
     fn greek_operators_and_scripts_become_readable() {
         assert_eq!(clean_markup(r"$\alpha$-divergence"), "α-divergence");
-        assert_eq!(
-            clean_markup(r"cost $\mathcal{O}(n \log n)$ time"),
-            "cost O(n log n) time"
-        );
+        assert_eq!(clean_markup(r"cost $\mathcal{O}(n \log n)$ time"), "cost O(n log n) time");
         assert_eq!(clean_markup(r"$O(n^{2})$"), "O(n^2)");
         assert_eq!(clean_markup(r"a $\frac{1}{2}$ share"), "a 1/2 share");
         assert_eq!(clean_markup(r"up to $4\times$ faster"), "up to 4× faster");
@@ -357,10 +349,7 @@ mod tests {
 
     #[test]
     fn text_commands_outside_math_and_escapes() {
-        assert_eq!(
-            clean_markup(r"\textbf{Bold} claim of 50\% gain"),
-            "Bold claim of 50% gain"
-        );
+        assert_eq!(clean_markup(r"\textbf{Bold} claim of 50\% gain"), "Bold claim of 50% gain");
     }
 
     #[test]
@@ -376,9 +365,6 @@ mod tests {
     fn seed_math_with_lost_backslashes_stays_readable() {
         // The seed's scrape lost some backslashes; the text must survive unchanged in meaning.
         let got = clean_markup("$L(s) = L_0 + Acdot S_1^{-alpha} - Ccdot S_2 Where S_1$ is");
-        assert_eq!(
-            got,
-            "L(s) = L_0 + Acdot S_1^-alpha - Ccdot S_2 Where S_1 is"
-        );
+        assert_eq!(got, "L(s) = L_0 + Acdot S_1^-alpha - Ccdot S_2 Where S_1 is");
     }
 }

@@ -28,13 +28,7 @@ impl<R: BufRead> BoundedLines<R> {
 
     /// Reads lines of at most `limit` bytes (used by tests to keep fixtures small).
     pub fn with_limit(reader: R, limit: usize) -> Self {
-        BoundedLines {
-            reader,
-            line_no: 0,
-            limit,
-            buf: Vec::new(),
-            done: false,
-        }
+        BoundedLines { reader, line_no: 0, limit, buf: Vec::new(), done: false }
     }
 
     /// Discards bytes up to and including the next newline.
@@ -67,9 +61,7 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
         }
         self.buf.clear();
         // Read one byte past the limit so "exactly at the limit" is distinguishable from "over".
-        let read = (&mut self.reader)
-            .take(self.limit as u64 + 1)
-            .read_until(b'\n', &mut self.buf);
+        let read = (&mut self.reader).take(self.limit as u64 + 1).read_until(b'\n', &mut self.buf);
         let n = match read {
             Ok(n) => n,
             Err(e) => {
@@ -95,10 +87,7 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
                 self.done = true;
                 return Some(Err(e));
             }
-            return Some(Ok((
-                line_no,
-                Err(InputProblem::LineTooLong { limit: self.limit }),
-            )));
+            return Some(Ok((line_no, Err(InputProblem::LineTooLong { limit: self.limit }))));
         }
         let mut bytes = std::mem::take(&mut self.buf);
         if line_no == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -120,9 +109,7 @@ mod tests {
     use super::*;
 
     fn collect(input: &[u8], limit: usize) -> Vec<(usize, Result<String, InputProblem>)> {
-        BoundedLines::with_limit(input, limit)
-            .map(|r| r.expect("in-memory reads cannot fail"))
-            .collect()
+        BoundedLines::with_limit(input, limit).map(|r| r.expect("in-memory reads cannot fail")).collect()
     }
 
     #[test]
@@ -131,12 +118,7 @@ mod tests {
         let texts: Vec<_> = got.iter().map(|(n, l)| (*n, l.clone().unwrap())).collect();
         assert_eq!(
             texts,
-            vec![
-                (1, "one".to_string()),
-                (2, "two".to_string()),
-                (3, String::new()),
-                (4, "three".to_string())
-            ]
+            vec![(1, "one".to_string()), (2, "two".to_string()), (3, String::new()), (4, "three".to_string())]
         );
     }
 

@@ -27,13 +27,7 @@ pub enum LinkKind {
 
 impl LinkKind {
     /// Every kind, in display order.
-    pub const ALL: [LinkKind; 5] = [
-        LinkKind::Code,
-        LinkKind::Dataset,
-        LinkKind::Model,
-        LinkKind::Demo,
-        LinkKind::Page,
-    ];
+    pub const ALL: [LinkKind; 5] = [LinkKind::Code, LinkKind::Dataset, LinkKind::Model, LinkKind::Demo, LinkKind::Page];
 
     /// A stable one-byte code for the index format.
     pub fn code(self) -> u8 {
@@ -66,20 +60,9 @@ pub struct Link {
     pub url: String,
 }
 
-const CODE_HOSTS: &[&str] = &[
-    "github.com",
-    "gitlab.com",
-    "bitbucket.org",
-    "codeberg.org",
-    "gitee.com",
-    "sourceforge.net",
-];
-const DATASET_HOSTS: &[&str] = &[
-    "zenodo.org",
-    "figshare.com",
-    "data.mendeley.com",
-    "physionet.org",
-];
+const CODE_HOSTS: &[&str] =
+    &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "sourceforge.net"];
+const DATASET_HOSTS: &[&str] = &["zenodo.org", "figshare.com", "data.mendeley.com", "physionet.org"];
 
 /// Characters that cannot be part of a URL as written in prose: where one appears, markup
 /// debris begins.
@@ -101,10 +84,7 @@ pub fn extract_links(text: &str) -> (String, Vec<Link>) {
                 out.push_str(&url);
                 out.push_str(&suffix);
                 if !links.iter().any(|l| l.url == url) {
-                    links.push(Link {
-                        kind: classify(&url),
-                        url,
-                    });
+                    links.push(Link { kind: classify(&url), url });
                 }
             }
             None => out.push_str(raw),
@@ -135,17 +115,10 @@ fn find_url_start(text: &str) -> Option<usize> {
 /// Repairs one whitespace-delimited URL token; returns the URL and the punctuation to keep
 /// after it in the text, or `None` when no usable URL remains.
 fn repair(raw: &str) -> Option<(String, String)> {
-    let scheme_len = if raw[..5].eq_ignore_ascii_case("https") {
-        8
-    } else {
-        7
-    };
+    let scheme_len = if raw[..5].eq_ignore_ascii_case("https") { 8 } else { 7 };
     // A second scheme glued on ("…EQ-Net.githttps://…") or markup debris ends the URL.
     let body = &raw[scheme_len..];
-    let mut cut = body
-        .find(DEBRIS)
-        .map(|i| i + scheme_len)
-        .unwrap_or(raw.len());
+    let mut cut = body.find(DEBRIS).map(|i| i + scheme_len).unwrap_or(raw.len());
     if let Some(again) = find_url_start(&raw[scheme_len..]) {
         cut = cut.min(again + scheme_len);
     }
@@ -172,19 +145,12 @@ fn repair(raw: &str) -> Option<(String, String)> {
     let trailing = &url[stripped_from..];
     url = &url[..stripped_from];
 
-    let host_end = url[scheme_len..]
-        .find(['/', '?', '#'])
-        .map(|i| i + scheme_len)
-        .unwrap_or(url.len());
+    let host_end = url[scheme_len..].find(['/', '?', '#']).map(|i| i + scheme_len).unwrap_or(url.len());
     let host = &url[scheme_len..host_end];
     if !host.contains('.') || host.starts_with('.') || host.ends_with('.') {
         return None;
     }
-    let mut repaired = format!(
-        "{}{}",
-        url[..scheme_len].to_ascii_lowercase(),
-        &url[scheme_len..]
-    );
+    let mut repaired = format!("{}{}", url[..scheme_len].to_ascii_lowercase(), &url[scheme_len..]);
     if is_code_host(&host.to_ascii_lowercase()) {
         if let Some(s) = repaired.strip_suffix(".git") {
             repaired.truncate(s.len());
@@ -197,11 +163,8 @@ fn repair(raw: &str) -> Option<(String, String)> {
     let suffix: String = if debris.is_empty() {
         trailing.to_string()
     } else {
-        let kept: Vec<char> = debris
-            .chars()
-            .rev()
-            .take_while(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')'))
-            .collect();
+        let kept: Vec<char> =
+            debris.chars().rev().take_while(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')')).collect();
         kept.into_iter().rev().collect()
     };
     Some((repaired, suffix))
@@ -215,35 +178,25 @@ fn is_code_host(host: &str) -> bool {
 /// Judges what a repaired URL points to.
 pub fn classify(url: &str) -> LinkKind {
     let without_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let (host, path) = without_scheme
-        .split_once('/')
-        .unwrap_or((without_scheme, ""));
+    let (host, path) = without_scheme.split_once('/').unwrap_or((without_scheme, ""));
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let path = path.split(['?', '#']).next().unwrap_or("");
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if CODE_HOSTS.contains(&host) {
-        return if segments.is_empty() {
-            LinkKind::Page
-        } else {
-            LinkKind::Code
-        };
+        return if segments.is_empty() { LinkKind::Page } else { LinkKind::Code };
     }
     if host == "huggingface.co" || host == "hf.co" {
         return match segments.first().copied() {
             Some("datasets") if segments.len() > 1 => LinkKind::Dataset,
             Some("spaces") if segments.len() > 1 => LinkKind::Demo,
             Some("collections") if segments.len() > 1 => LinkKind::Model,
-            Some("papers" | "docs" | "blog" | "learn" | "models" | "organizations") => {
-                LinkKind::Page
-            }
+            Some("papers" | "docs" | "blog" | "learn" | "models" | "organizations") => LinkKind::Page,
             Some(_) if segments.len() >= 2 => LinkKind::Model,
             _ => LinkKind::Page,
         };
     }
-    if DATASET_HOSTS.contains(&host)
-        || (host == "kaggle.com" && segments.first() == Some(&"datasets"))
-    {
+    if DATASET_HOSTS.contains(&host) || (host == "kaggle.com" && segments.first() == Some(&"datasets")) {
         return LinkKind::Dataset;
     }
     LinkKind::Page
@@ -255,17 +208,10 @@ mod tests {
 
     #[test]
     fn eq_net_debris_is_cut() {
-        let (text, links) = extract_links(
-            "Code is at https://github.com/xuke225/EQ-Net.git{https://github.com/xuke225/EQ-Net}.",
-        );
+        let (text, links) =
+            extract_links("Code is at https://github.com/xuke225/EQ-Net.git{https://github.com/xuke225/EQ-Net}.");
         assert_eq!(text, "Code is at https://github.com/xuke225/EQ-Net.");
-        assert_eq!(
-            links,
-            vec![Link {
-                kind: LinkKind::Code,
-                url: "https://github.com/xuke225/EQ-Net".into()
-            }]
-        );
+        assert_eq!(links, vec![Link { kind: LinkKind::Code, url: "https://github.com/xuke225/EQ-Net".into() }]);
     }
 
     #[test]
@@ -278,10 +224,7 @@ mod tests {
     #[test]
     fn balanced_parens_inside_a_url_stay() {
         let (_, links) = extract_links("see https://en.wikipedia.org/wiki/Lasso_(statistics).");
-        assert_eq!(
-            links[0].url,
-            "https://en.wikipedia.org/wiki/Lasso_(statistics)"
-        );
+        assert_eq!(links[0].url, "https://en.wikipedia.org/wiki/Lasso_(statistics)");
     }
 
     #[test]
@@ -290,18 +233,12 @@ mod tests {
             ("https://github.com/a/b", LinkKind::Code),
             ("https://gitlab.com/a/b", LinkKind::Code),
             ("https://huggingface.co/datasets/a/b", LinkKind::Dataset),
-            (
-                "https://huggingface.co/collections/McGill-DMaS/x-1",
-                LinkKind::Model,
-            ),
+            ("https://huggingface.co/collections/McGill-DMaS/x-1", LinkKind::Model),
             ("https://huggingface.co/meta-llama/Llama-3", LinkKind::Model),
             ("https://huggingface.co/spaces/a/b", LinkKind::Demo),
             ("https://kartik-3004.github.io/PETALface/", LinkKind::Page),
             ("https://zenodo.org/records/1", LinkKind::Dataset),
-            (
-                "https://www.taolinwei.com/calibration-study",
-                LinkKind::Page,
-            ),
+            ("https://www.taolinwei.com/calibration-study", LinkKind::Page),
         ];
         for (url, kind) in cases {
             assert_eq!(classify(url), kind, "{url}");
@@ -310,8 +247,7 @@ mod tests {
 
     #[test]
     fn duplicates_collapse_and_bare_schemes_are_not_links() {
-        let (text, links) =
-            extract_links("https://github.com/a/b and https://github.com/a/b/ and https:// alone");
+        let (text, links) = extract_links("https://github.com/a/b and https://github.com/a/b/ and https:// alone");
         assert_eq!(links.len(), 1);
         assert!(text.ends_with("https:// alone"));
     }

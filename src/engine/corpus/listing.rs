@@ -66,18 +66,14 @@ impl Paragraph {
 /// Parses a listing given as numbered lines (bad lines already taken out by the caller).
 ///
 /// Returns the papers with their title line, and the located problems found.
-pub fn parse_listing(
-    lines: impl IntoIterator<Item = (usize, String)>,
-) -> (Vec<RawPaper>, Vec<(usize, InputProblem)>) {
+pub fn parse_listing(lines: impl IntoIterator<Item = (usize, String)>) -> (Vec<RawPaper>, Vec<(usize, InputProblem)>) {
     let paragraphs = split_paragraphs(lines);
     let mut problems = Vec::new();
     if paragraphs.is_empty() {
         problems.push((1, InputProblem::EmptyFile));
         return (Vec::new(), problems);
     }
-    let first_date = paragraphs
-        .iter()
-        .position(|p| p.single_line().and_then(parse_date_line).is_some());
+    let first_date = paragraphs.iter().position(|p| p.single_line().and_then(parse_date_line).is_some());
     let (mut listed, start) = match first_date {
         Some(i) => (paragraphs[i].single_line().map(str::to_string), i + 1),
         None => (None, 0),
@@ -100,10 +96,7 @@ pub fn parse_listing(
                 }
                 None => problems.push((
                     p.line,
-                    InputProblem::ExpectedTitle {
-                        max: MAX_TITLE_CHARS,
-                        found: p.text().chars().count(),
-                    },
+                    InputProblem::ExpectedTitle { max: MAX_TITLE_CHARS, found: p.text().chars().count() },
                 )),
             }
             i += 1;
@@ -112,13 +105,9 @@ pub fn parse_listing(
         // `p` is a title. Its abstract is the next paragraph, unless that one is itself a title
         // with an abstract after it (then `p` lost its abstract), or the file ends.
         let next = paragraphs.get(i + 1);
-        let next_is_date = next
-            .and_then(|n| n.single_line())
-            .is_some_and(|l| parse_date_line(l).is_some());
+        let next_is_date = next.and_then(|n| n.single_line()).is_some_and(|l| parse_date_line(l).is_some());
         let next_starts_entry = next.is_some_and(|n| n.is_title_candidate())
-            && paragraphs
-                .get(i + 2)
-                .is_some_and(|a| !a.is_title_candidate());
+            && paragraphs.get(i + 2).is_some_and(|a| !a.is_title_candidate());
         match next {
             Some(abs) if !next_is_date && !next_starts_entry => {
                 papers.push(RawPaper {
@@ -151,21 +140,14 @@ fn split_paragraphs(lines: impl IntoIterator<Item = (usize, String)>) -> Vec<Par
         }
         match current.as_mut() {
             Some(p) => p.lines.push(line),
-            None => {
-                current = Some(Paragraph {
-                    line: no,
-                    lines: vec![line],
-                })
-            }
+            None => current = Some(Paragraph { line: no, lines: vec![line] }),
         }
     }
     out.extend(current);
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// Recognises a listing date line; returns (month 1–12, day, optional year).
 pub fn parse_date_line(line: &str) -> Option<(u8, u8, Option<u16>)> {
@@ -211,11 +193,7 @@ pub fn parse_date_line(line: &str) -> Option<(u8, u8, Option<u16>)> {
         return None;
     }
     let year = match words.next() {
-        Some(y) => Some(
-            y.parse::<u16>()
-                .ok()
-                .filter(|y| (1900..=2999).contains(y))?,
-        ),
+        Some(y) => Some(y.parse::<u16>().ok().filter(|y| (1900..=2999).contains(y))?),
         None => None,
     };
     if words.next().is_some() {
@@ -229,10 +207,7 @@ mod tests {
     use super::*;
 
     fn numbered(text: &str) -> Vec<(usize, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.to_string()))
-            .collect()
+        text.lines().enumerate().map(|(i, l)| (i + 1, l.to_string())).collect()
     }
 
     #[test]
@@ -245,10 +220,7 @@ mod tests {
         assert_eq!(papers[0].line, 7);
         assert_eq!(papers[0].listed.as_deref(), Some("Mar 14"));
         assert_eq!(papers[1].title, "Second: A Title?");
-        assert_eq!(
-            papers[1].abstract_text,
-            "Second abstract. Wrapped line.\n\nSee https://github.com/a/b"
-        );
+        assert_eq!(papers[1].abstract_text, "Second abstract. Wrapped line.\n\nSee https://github.com/a/b");
     }
 
     #[test]
@@ -279,14 +251,8 @@ mod tests {
 
     #[test]
     fn empty_and_blank_files() {
-        assert_eq!(
-            parse_listing(numbered("")).1,
-            vec![(1, InputProblem::EmptyFile)]
-        );
-        assert_eq!(
-            parse_listing(numbered("\n  \n\n")).1,
-            vec![(1, InputProblem::EmptyFile)]
-        );
+        assert_eq!(parse_listing(numbered("")).1, vec![(1, InputProblem::EmptyFile)]);
+        assert_eq!(parse_listing(numbered("\n  \n\n")).1, vec![(1, InputProblem::EmptyFile)]);
     }
 
     #[test]

@@ -93,12 +93,7 @@ pub fn clean(raw: RawPaper) -> Result<Paper, InputProblem> {
         id: raw.id.unwrap_or_default(),
         title,
         abstract_text,
-        authors: raw
-            .authors
-            .iter()
-            .map(|a| collapse_whitespace(a))
-            .filter(|a| !a.is_empty())
-            .collect(),
+        authors: raw.authors.iter().map(|a| collapse_whitespace(a)).filter(|a| !a.is_empty()).collect(),
         categories: raw.categories,
         date: raw.date,
         listed: raw.listed,
@@ -123,9 +118,7 @@ fn clean_abstract(raw: &str) -> (String, Vec<Link>) {
         let mut rest = para;
         while let Some(start) = find_http(rest) {
             cleaned.push_str(&latex::clean_markup(&rest[..start]));
-            let end = rest[start..]
-                .find(char::is_whitespace)
-                .map_or(rest.len(), |e| start + e);
+            let end = rest[start..].find(char::is_whitespace).map_or(rest.len(), |e| start + e);
             cleaned.push_str(&rest[start..end]);
             rest = &rest[end..];
         }
@@ -139,10 +132,7 @@ fn clean_abstract(raw: &str) -> (String, Vec<Link>) {
 }
 
 fn find_http(s: &str) -> Option<usize> {
-    s.find("https://")
-        .into_iter()
-        .chain(s.find("http://"))
-        .min()
+    s.find("https://").into_iter().chain(s.find("http://")).min()
 }
 
 /// Collapses runs of whitespace to one space, trims, and drops control and bidi-override
@@ -248,10 +238,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            skip_invalid: false,
-            max_errors: 20,
-        }
+        ReadOptions { skip_invalid: false, max_errors: 20 }
     }
 }
 
@@ -276,10 +263,7 @@ pub struct CorpusBuilder {
 impl CorpusBuilder {
     /// A builder with the given error policy.
     pub fn new(options: ReadOptions) -> Self {
-        CorpusBuilder {
-            options,
-            ..Default::default()
-        }
+        CorpusBuilder { options, ..Default::default() }
     }
 
     /// Whether reading should stop (too many errors without `skip_invalid`).
@@ -288,11 +272,7 @@ impl CorpusBuilder {
     }
 
     fn problem(&mut self, path: &str, line: usize, problem: InputProblem) {
-        let err = InputError {
-            path: path.to_string(),
-            line: Some(line),
-            problem,
-        };
+        let err = InputError { path: path.to_string(), line: Some(line), problem };
         if self.options.skip_invalid {
             self.corpus.skipped.push(err);
         } else if self.errors.len() < self.options.max_errors {
@@ -320,12 +300,7 @@ impl CorpusBuilder {
     }
 
     /// Reads one source. `path` is only used in messages.
-    pub fn read<R: std::io::BufRead>(
-        &mut self,
-        path: &str,
-        format: SourceFormat,
-        reader: R,
-    ) -> std::io::Result<()> {
+    pub fn read<R: std::io::BufRead>(&mut self, path: &str, format: SourceFormat, reader: R) -> std::io::Result<()> {
         self.corpus.sources.push(path.to_string());
         let mut any_line = false;
         let before = self.corpus.papers.len() + self.errors.len() + self.corpus.skipped.len();
@@ -409,10 +384,7 @@ mod tests {
 
     #[test]
     fn slugs_are_url_safe_and_bounded() {
-        assert_eq!(
-            slugify("$\\textit{Trans-LoRA}$: towards data-free"),
-            "textit-trans-lora-towards-data-free"
-        );
+        assert_eq!(slugify("$\\textit{Trans-LoRA}$: towards data-free"), "textit-trans-lora-towards-data-free");
         assert_eq!(slugify("Café Über Naïve"), "cafe-uber-naive");
         assert_eq!(slugify("???"), "paper");
         let long = slugify(&"word ".repeat(50));
@@ -432,17 +404,13 @@ mod tests {
     fn clean_strips_markup_and_controls() {
         let raw = RawPaper {
             title: "  $\\textbf{Bold}$\u{202E}  Title ".into(),
-            abstract_text: "Uses $\\alpha$ at https://github.com/a/b_c.git.\n\nSecond   para."
-                .into(),
+            abstract_text: "Uses $\\alpha$ at https://github.com/a/b_c.git.\n\nSecond   para.".into(),
             url: Some("javascript:alert(1)".into()),
             ..RawPaper::default()
         };
         let p = clean(raw).unwrap();
         assert_eq!(p.title, "Bold Title");
-        assert_eq!(
-            p.abstract_text,
-            "Uses α at https://github.com/a/b_c.\n\nSecond para."
-        );
+        assert_eq!(p.abstract_text, "Uses α at https://github.com/a/b_c.\n\nSecond para.");
         assert_eq!(p.links[0].url, "https://github.com/a/b_c");
         assert_eq!(p.url, None, "only http(s) URLs are kept");
         assert!(p.has_code());
@@ -450,37 +418,22 @@ mod tests {
 
     #[test]
     fn title_of_only_markup_is_empty() {
-        let raw = RawPaper {
-            title: "$\\,$".into(),
-            abstract_text: "x".into(),
-            ..RawPaper::default()
-        };
+        let raw = RawPaper { title: "$\\,$".into(), abstract_text: "x".into(), ..RawPaper::default() };
         assert_eq!(clean(raw), Err(InputProblem::EmptyTitle));
     }
 
     #[test]
     fn builder_reports_located_errors_and_skips_on_request() {
-        let input =
-            "{\"title\":\"A\",\"abstract\":\"B\"}\n{\"title\":\"\",\"abstract\":\"B\"}\nnot json\n";
+        let input = "{\"title\":\"A\",\"abstract\":\"B\"}\n{\"title\":\"\",\"abstract\":\"B\"}\nnot json\n";
         let mut b = CorpusBuilder::new(ReadOptions::default());
-        b.read("in.jsonl", SourceFormat::JsonLines, input.as_bytes())
-            .unwrap();
+        b.read("in.jsonl", SourceFormat::JsonLines, input.as_bytes()).unwrap();
         let errors = b.finish().unwrap_err();
         assert_eq!(errors.len(), 2);
-        assert_eq!(
-            errors[0].to_string(),
-            "in.jsonl:2: empty title: every paper needs a non-blank `title`"
-        );
-        assert!(errors[1]
-            .to_string()
-            .starts_with("in.jsonl:3: invalid JSON"));
+        assert_eq!(errors[0].to_string(), "in.jsonl:2: empty title: every paper needs a non-blank `title`");
+        assert!(errors[1].to_string().starts_with("in.jsonl:3: invalid JSON"));
 
-        let mut b = CorpusBuilder::new(ReadOptions {
-            skip_invalid: true,
-            ..Default::default()
-        });
-        b.read("in.jsonl", SourceFormat::JsonLines, input.as_bytes())
-            .unwrap();
+        let mut b = CorpusBuilder::new(ReadOptions { skip_invalid: true, ..Default::default() });
+        b.read("in.jsonl", SourceFormat::JsonLines, input.as_bytes()).unwrap();
         let corpus = b.finish().unwrap();
         assert_eq!(corpus.papers.len(), 1);
         assert_eq!(corpus.skipped.len(), 2);

@@ -1,8 +1,6 @@
 //! The index writer: papers in, framed files and a manifest out. Deterministic: the same papers
 //! give byte-identical files (terms are sorted, no hash-map order or clock reaches the output).
 
-use std::collections::HashMap;
-
 use fst::MapBuilder;
 
 use super::docs;
@@ -10,8 +8,10 @@ use super::facets::{self, Facets};
 use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
 use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_NAME};
 use super::postings::{Field, ListWriter, Posting};
+use super::words;
 use crate::engine::corpus::Paper;
-use crate::engine::text::Analyzer;
+use crate::engine::text::{surfaces_into, Analyzer, SurfaceToken};
+use rustc_hash::FxHashMap;
 
 /// Positions between the end of the title and the start of the abstract, so that no phrase
 /// matches across the two.
@@ -36,21 +36,21 @@ pub struct BuiltIndex {
 impl BuiltIndex {
     /// Bytes of the file of `kind`.
     pub fn bytes(&self, kind: FileKind) -> Option<&[u8]> {
-        self.files
-            .iter()
-            .find(|(k, _, _)| *k == kind)
-            .map(|(_, _, b)| b.as_slice())
+        self.files.iter().find(|(k, _, _)| *k == kind).map(|(_, _, b)| b.as_slice())
     }
 }
 
 /// Collects postings while documents are analysed.
 #[derive(Default)]
 struct Inverter {
-    term_ids: HashMap<String, u32>,
+    term_ids: FxHashMap<String, u32>,
     terms: Vec<String>,
     postings: Vec<Vec<Posting>>,
     positions: Vec<Vec<u32>>,
-    surfaces: HashMap<String, u32>,
+    /// Surface word (with the acronym-plural flag as a last byte) → term id: stems each
+    /// distinct word once, and maps surfaces to terms for the words dictionary.
+    surfaces: FxHashMap<String, u32>,
+    surface_key: String,
 }
 
 impl Inverter {
@@ -65,66 +65,96 @@ impl Inverter {
         self.positions.push(Vec::new());
         id
     }
+
+    fn term_for(&mut self, analyzer: &Analyzer, t: &SurfaceToken) -> u32 {
+        self.surface_key.clear();
+        self.surface_key.push_str(&t.surface);
+        self.surface_key.push(if t.acronym_plural { '\u{1}' } else { '\u{0}' });
+        if let Some(&id) = self.surfaces.get(self.surface_key.as_str()) {
+            return id;
+        }
+        let id = self.intern(&analyzer.term_of(&t.surface, t.acronym_plural));
+        self.surfaces.insert(self.surface_key.clone(), id);
+        id
+    }
 }
 
-/// Field lengths of one document, in tokens.
-type Lengths = [u32; 3];
+/// Author-name postings: names are not language, so they are normalised but not stemmed, and
+/// kept in their own dictionary and postings so the text index stays small and author search
+/// can load on its own.
+#[derive(Default)]
+struct NameInverter {
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+    postings: Vec<Vec<Posting>>,
+}
 
-/// Analyses one paper into `(term id, field, position)` entries and its field lengths.
-fn invert_doc(
-    analyzer: &Analyzer,
-    inv: &mut Inverter,
-    paper: &Paper,
-    tokens: &mut Vec<crate::engine::text::Token>,
-    entries: &mut Vec<(u32, u8, u32)>,
-) -> Lengths {
-    entries.clear();
-    let mut lengths = [0u32; 3];
-    let mut add = |inv: &mut Inverter,
-                   tokens: &mut Vec<crate::engine::text::Token>,
-                   field: Field,
-                   entries: &mut Vec<(u32, u8, u32)>| {
-        for t in tokens.drain(..) {
-            if !t.joined {
-                lengths[field as usize] += 1;
+impl NameInverter {
+    fn add(&mut self, doc: u32, name: &str) {
+        let id = match self.ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.ids.insert(name.to_string(), id);
+                self.names.push(name.to_string());
+                self.postings.push(Vec::new());
+                id
             }
-            let id = inv.intern(&t.term);
-            if !inv.surfaces.contains_key(&t.surface) {
-                inv.surfaces.insert(t.surface, id);
-            }
-            entries.push((id, field as u8, t.position));
+        };
+        let list = &mut self.postings[id as usize];
+        match list.last_mut() {
+            Some(p) if p.doc == doc => p.tf[2] = p.tf[2].saturating_add(1),
+            _ => list.push(Posting { doc, tf: [0, 0, 1] }),
         }
-    };
-    let title_end = analyzer.analyze_into(&paper.title, 0, tokens);
-    add(inv, tokens, Field::Title, entries);
-    analyzer.analyze_into(&paper.abstract_text, title_end + FIELD_GAP, tokens);
-    add(inv, tokens, Field::Abstract, entries);
-    for author in &paper.authors {
-        analyzer.analyze_into(author, 0, tokens);
-        add(inv, tokens, Field::Authors, entries);
     }
-    lengths
+}
+
+/// Sorts interned strings into FST order; returns (ordinal → id, id → ordinal).
+fn byte_order(strings: &[String]) -> (Vec<u32>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..strings.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| strings[a as usize].as_bytes().cmp(strings[b as usize].as_bytes()));
+    let mut ordinal_of = vec![0u32; order.len()];
+    for (ord, &id) in order.iter().enumerate() {
+        ordinal_of[id as usize] = ord as u32;
+    }
+    (order, ordinal_of)
 }
 
 /// Builds every index file from `papers`, calling `progress(done, total)` as papers are analysed.
-pub fn build_index(
-    papers: &[Paper],
-    options: &BuildOptions,
-    progress: &mut dyn FnMut(usize, usize),
-) -> BuiltIndex {
+pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
     let analyzer = Analyzer::new();
     let mut inv = Inverter::default();
+    let mut names = NameInverter::default();
     let mut norms = Vec::with_capacity(papers.len() * 3);
     let mut fields = [FieldStats::default(); 3];
-    let mut tokens = Vec::new();
-    let mut entries = Vec::new();
+    let mut tokens: Vec<SurfaceToken> = Vec::new();
+    let mut entries: Vec<(u32, u8, u32)> = Vec::new();
     for (doc, paper) in papers.iter().enumerate() {
-        let lengths = invert_doc(&analyzer, &mut inv, paper, &mut tokens, &mut entries);
+        let doc = doc as u32;
+        let mut lengths = [0u32; 3];
+        entries.clear();
+        let title_end = surfaces_into(&paper.title, 0, &mut tokens);
+        surfaces_into(&paper.abstract_text, title_end + FIELD_GAP, &mut tokens);
+        for t in tokens.drain(..) {
+            let field = if t.position < title_end { Field::Title } else { Field::Abstract };
+            lengths[field as usize] += u32::from(!t.joined);
+            let id = inv.term_for(&analyzer, &t);
+            entries.push((id, field as u8, t.position));
+        }
+        for author in &paper.authors {
+            surfaces_into(author, 0, &mut tokens);
+            for t in tokens.drain(..) {
+                lengths[Field::Authors as usize] += u32::from(!t.joined);
+                names.add(doc, &t.surface);
+            }
+        }
         for f in 0..3 {
             norms.push(LENGTHS.encode(lengths[f]));
             fields[f].tokens += u64::from(lengths[f]);
             fields[f].papers += u64::from(lengths[f] > 0);
         }
+        // Sorted by (term, field, position): each term's run lists title positions before
+        // abstract ones, which are all larger, so positions come out increasing.
         entries.sort_unstable();
         let mut i = 0;
         while i < entries.len() {
@@ -136,38 +166,23 @@ pub fn build_index(
                 tf[f] = tf[f].saturating_add(1);
                 i += 1;
             }
-            inv.postings[term as usize].push(Posting {
-                doc: doc as u32,
-                tf,
-            });
-            // Entries are sorted by (field, position) within the term: title positions come
-            // first and are all smaller than abstract positions, so the run is increasing.
-            // Positions are kept only up to the stored frequency (u16) per field.
+            inv.postings[term as usize].push(Posting { doc, tf });
+            // Positions are kept only up to the stored (u16) frequency of each field.
             let mut kept = [0u16; 3];
             for &(_, f, pos) in &entries[run_start..i] {
-                if f != Field::Authors as u8 && kept[f as usize] < tf[f as usize] {
+                if kept[f as usize] < tf[f as usize] {
                     kept[f as usize] += 1;
                     inv.positions[term as usize].push(pos);
                 }
             }
         }
-        if doc % 1024 == 0 || doc + 1 == papers.len() {
-            progress(doc + 1, papers.len());
+        if doc % 1024 == 0 || doc as usize + 1 == papers.len() {
+            progress(doc as usize + 1, papers.len());
         }
     }
 
     // Ordinals follow byte order of the terms, as the FST requires.
-    let mut order: Vec<u32> = (0..inv.terms.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        inv.terms[a as usize]
-            .as_bytes()
-            .cmp(inv.terms[b as usize].as_bytes())
-    });
-    let mut ordinal_of = vec![0u32; order.len()];
-    for (ord, &id) in order.iter().enumerate() {
-        ordinal_of[id as usize] = ord as u32;
-    }
-
+    let (order, ordinal_of) = byte_order(&inv.terms);
     let mut terms_fst = MapBuilder::memory();
     let mut postings = ListWriter::new();
     let mut positions = ListWriter::new();
@@ -187,19 +202,24 @@ pub fn build_index(
     }
     let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
 
-    let mut surfaces: Vec<(&String, u32)> = inv
-        .surfaces
-        .iter()
-        .map(|(s, &id)| (s, ordinal_of[id as usize]))
-        .collect();
-    surfaces.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut words_fst = MapBuilder::memory();
-    for (surface, ord) in &surfaces {
-        words_fst
-            .insert(surface.as_bytes(), u64::from(*ord))
-            .expect("surfaces are inserted in sorted order without duplicates");
+    // One entry per surface word; when the acronym and plain forms reach different terms
+    // ("LLMs" vs "llms"), the lower ordinal wins so the output does not depend on input order.
+    let mut surfaces: Vec<(&str, u32)> =
+        inv.surfaces.iter().map(|(key, &id)| (&key[..key.len() - 1], ordinal_of[id as usize])).collect();
+    surfaces.sort_unstable();
+    surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
+    let words_bytes = words::encode(&surfaces, |ord| inv.terms[order[ord as usize] as usize].as_str(), order.len());
+
+    let (name_order, _) = byte_order(&names.names);
+    let mut names_fst = MapBuilder::memory();
+    let mut name_postings = ListWriter::new();
+    for (ord, &id) in name_order.iter().enumerate() {
+        names_fst
+            .insert(names.names[id as usize].as_bytes(), ord as u64)
+            .expect("names are inserted in sorted order without duplicates");
+        name_postings.add_postings(&names.postings[id as usize]);
     }
-    let words_bytes = words_fst.into_inner().expect("in-memory FST cannot fail");
+    let names_bytes = names_fst.into_inner().expect("in-memory FST cannot fail");
 
     let features = Features {
         dates: papers.iter().any(|p| p.date.is_some()),
@@ -216,6 +236,8 @@ pub fn build_index(
         (FileKind::Norms, norms),
         (FileKind::Docs, docs::encode(papers)),
         (FileKind::Facets, Facets::from_papers(papers).encode()),
+        (FileKind::NameTerms, names_bytes),
+        (FileKind::NamePostings, name_postings.finish()),
         (FileKind::Authors, facets::encode_authors(papers)),
     ];
     let mut files = Vec::new();
@@ -240,11 +262,8 @@ pub fn build_index(
         papers: papers.len() as u32,
         terms: order.len() as u32,
         words: surfaces.len() as u32,
-        fields: Fields {
-            title: fields[0],
-            abstract_: fields[1],
-            authors: fields[2],
-        },
+        names: name_order.len() as u32,
+        fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
         features,
         files: entries_out,
     };
@@ -263,20 +282,14 @@ pub fn write_index(dir: &std::path::Path, built: &BuiltIndex) -> std::io::Result
     let tmp = dir.join("manifest.json.tmp");
     std::fs::write(&tmp, built.manifest.to_json())?;
     std::fs::rename(&tmp, dir.join("manifest.json"))?;
-    let current: std::collections::HashSet<&str> =
-        built.files.iter().map(|(_, n, _)| n.as_str()).collect();
+    let current: std::collections::HashSet<&str> = built.files.iter().map(|(_, n, _)| n.as_str()).collect();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let ours = name.ends_with(".bin")
-            && FileKind::ALL
-                .iter()
-                .any(|k| name.starts_with(&format!("{}.", k.role())))
-            && name
-                .split('.')
-                .nth(1)
-                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            && FileKind::ALL.iter().any(|k| name.starts_with(&format!("{}.", k.role())))
+            && name.split('.').nth(1).is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
         if ours && !current.contains(name) {
             std::fs::remove_file(entry.path())?;
         }

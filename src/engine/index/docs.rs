@@ -81,13 +81,7 @@ impl DocStore {
             return Err(r.corrupt("record offsets do not match the records area"));
         }
         let records_start = HEADER_LEN + r.position();
-        Ok(DocStore {
-            name: name.to_string(),
-            bytes,
-            n_docs: n_docs as u32,
-            offsets_start,
-            records_start,
-        })
+        Ok(DocStore { name: name.to_string(), bytes, n_docs: n_docs as u32, offsets_start, records_start })
     }
 
     /// Number of documents.
@@ -108,18 +102,12 @@ impl DocStore {
     /// Decodes document `doc`.
     pub fn get(&self, doc: u32) -> Result<Paper, FormatError> {
         if doc >= self.n_docs {
-            return Err(FormatError::Corrupt {
-                file: self.name.clone(),
-                what: format!("document {doc} out of range"),
-            });
+            return Err(FormatError::Corrupt { file: self.name.clone(), what: format!("document {doc} out of range") });
         }
         let records = &self.bytes[self.records_start..self.bytes.len() - TRAILER_LEN];
         let (start, end) = (self.offset(doc as usize), self.offset(doc as usize + 1));
         if start > end || end > records.len() {
-            return Err(FormatError::Corrupt {
-                file: self.name.clone(),
-                what: format!("record {doc} out of range"),
-            });
+            return Err(FormatError::Corrupt { file: self.name.clone(), what: format!("record {doc} out of range") });
         }
         let mut r = Reader::new(&self.name, &records[start..end]);
         let id = r.str()?.to_string();
@@ -140,24 +128,10 @@ impl DocStore {
         let mut links = Vec::new();
         for _ in 0..r.count(end - start, "link")? {
             let code = r.byte()?;
-            let kind =
-                LinkKind::from_code(code).ok_or_else(|| r.corrupt(format!("link kind {code}")))?;
-            links.push(Link {
-                kind,
-                url: r.str()?.to_string(),
-            });
+            let kind = LinkKind::from_code(code).ok_or_else(|| r.corrupt(format!("link kind {code}")))?;
+            links.push(Link { kind, url: r.str()?.to_string() });
         }
-        Ok(Paper {
-            id,
-            title,
-            abstract_text,
-            authors,
-            categories,
-            date,
-            listed,
-            url,
-            links,
-        })
+        Ok(Paper { id, title, abstract_text, authors, categories, date, listed, url, links })
     }
 
     /// Only the id and title of `doc` (what a result row needs before its snippet).
@@ -183,25 +157,17 @@ mod tests {
             proptest::option::of("20[0-9]{2}-[01][0-9]-[0-3][0-9]"),
             proptest::collection::vec((0u8..5, "https://[a-z]{1,8}\\.org/[a-z]{0,8}"), 0..3),
         )
-            .prop_map(
-                |(id, title, abstract_text, authors, categories, date, links)| Paper {
-                    id,
-                    title,
-                    abstract_text,
-                    authors,
-                    categories,
-                    date,
-                    listed: None,
-                    url: None,
-                    links: links
-                        .into_iter()
-                        .map(|(k, url)| Link {
-                            kind: LinkKind::from_code(k).unwrap(),
-                            url,
-                        })
-                        .collect(),
-                },
-            )
+            .prop_map(|(id, title, abstract_text, authors, categories, date, links)| Paper {
+                id,
+                title,
+                abstract_text,
+                authors,
+                categories,
+                date,
+                listed: None,
+                url: None,
+                links: links.into_iter().map(|(k, url)| Link { kind: LinkKind::from_code(k).unwrap(), url }).collect(),
+            })
     }
 
     proptest! {

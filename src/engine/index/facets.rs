@@ -64,23 +64,14 @@ impl Column {
         for row in rows {
             let mut row_ords: Vec<u32> = row
                 .iter()
-                .map(|v| {
-                    values
-                        .binary_search_by(|x| x.as_str().cmp(v))
-                        .expect("value was collected") as u32
-                })
+                .map(|v| values.binary_search_by(|x| x.as_str().cmp(v)).expect("value was collected") as u32)
                 .collect();
             row_ords.sort_unstable();
             row_ords.dedup();
             ords.extend(row_ords);
             offsets.push(ords.len() as u32);
         }
-        Column {
-            name: name.to_string(),
-            values,
-            offsets,
-            ords,
-        }
+        Column { name: name.to_string(), values, offsets, ords }
     }
 
     /// Number of documents.
@@ -99,10 +90,7 @@ impl Column {
 
     /// The ordinal of a value.
     pub fn lookup(&self, value: &str) -> Option<u32> {
-        self.values
-            .binary_search_by(|v| v.as_str().cmp(value))
-            .ok()
-            .map(|i| i as u32)
+        self.values.binary_search_by(|v| v.as_str().cmp(value)).ok().map(|i| i as u32)
     }
 
     /// Occurrences of each value among `docs`, indexed by value ordinal.
@@ -139,10 +127,7 @@ impl Column {
         let mut values = Vec::with_capacity(n_values);
         for _ in 0..n_values {
             let v = r.str()?;
-            if values
-                .last()
-                .is_some_and(|prev: &String| prev.as_str() >= v)
-            {
+            if values.last().is_some_and(|prev: &String| prev.as_str() >= v) {
                 return Err(r.corrupt(format!("values of facet `{name}` are not sorted")));
             }
             values.push(v.to_string());
@@ -170,12 +155,7 @@ impl Column {
             }
             offsets.push(u32::try_from(ords.len()).map_err(|_| r.corrupt("too many values"))?);
         }
-        Ok(Column {
-            name,
-            values,
-            offsets,
-            ords,
-        })
+        Ok(Column { name, values, offsets, ords })
     }
 }
 
@@ -205,39 +185,21 @@ pub fn date_number(date: &str) -> u32 {
 /// The key titles sort by: letters and digits, lower case, accents folded, leading articles
 /// kept (readers scan for the title as written).
 pub fn title_sort_key(title: &str) -> String {
-    crate::engine::text::normalize(title)
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .collect()
+    crate::engine::text::normalize(title).chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect()
 }
 
 impl Facets {
     /// Builds the facets of a corpus.
     pub fn from_papers(papers: &[Paper]) -> Facets {
-        let category = Column::from_docs(
-            names::CATEGORY,
-            papers
-                .iter()
-                .map(|p| p.categories.iter().map(String::as_str)),
-        );
+        let category =
+            Column::from_docs(names::CATEGORY, papers.iter().map(|p| p.categories.iter().map(String::as_str)));
         let month = Column::from_docs(
             names::MONTH,
-            papers
-                .iter()
-                .map(|p| p.date.as_deref().and_then(|d| d.get(..7)).into_iter()),
+            papers.iter().map(|p| p.date.as_deref().and_then(|d| d.get(..7)).into_iter()),
         );
-        let listed = Column::from_docs(
-            names::LISTED,
-            papers.iter().map(|p| p.listed.as_deref().into_iter()),
-        );
-        let link_kinds = papers
-            .iter()
-            .map(|p| p.links.iter().fold(0u8, |m, l| m | (1 << l.kind.code())))
-            .collect();
-        let dates = papers
-            .iter()
-            .map(|p| p.date.as_deref().map_or(0, date_number))
-            .collect();
+        let listed = Column::from_docs(names::LISTED, papers.iter().map(|p| p.listed.as_deref().into_iter()));
+        let link_kinds = papers.iter().map(|p| p.links.iter().fold(0u8, |m, l| m | (1 << l.kind.code()))).collect();
+        let dates = papers.iter().map(|p| p.date.as_deref().map_or(0, date_number)).collect();
         let keys: Vec<String> = papers.iter().map(|p| title_sort_key(&p.title)).collect();
         let mut order: Vec<u32> = (0..papers.len() as u32).collect();
         order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
@@ -245,12 +207,7 @@ impl Facets {
         for (rank, &doc) in order.iter().enumerate() {
             title_rank[doc as usize] = rank as u32;
         }
-        Facets {
-            columns: vec![category, month, listed],
-            link_kinds,
-            dates,
-            title_rank,
-        }
+        Facets { columns: vec![category, month, listed], link_kinds, dates, title_rank }
     }
 
     /// The column called `name`.
@@ -260,9 +217,7 @@ impl Facets {
 
     /// Whether `doc` has a link of `kind`.
     pub fn has_link(&self, doc: u32, kind: LinkKind) -> bool {
-        self.link_kinds
-            .get(doc as usize)
-            .is_some_and(|m| m & (1 << kind.code()) != 0)
+        self.link_kinds.get(doc as usize).is_some_and(|m| m & (1 << kind.code()) != 0)
     }
 
     /// Encodes the payload.
@@ -312,21 +267,13 @@ impl Facets {
         if !r.is_empty() {
             return Err(r.corrupt("bytes after the title ranks"));
         }
-        Ok(Facets {
-            columns,
-            link_kinds,
-            dates,
-            title_rank,
-        })
+        Ok(Facets { columns, link_kinds, dates, title_rank })
     }
 }
 
 /// Encodes the author facet payload.
 pub fn encode_authors(papers: &[Paper]) -> Vec<u8> {
-    let column = Column::from_docs(
-        names::AUTHOR,
-        papers.iter().map(|p| p.authors.iter().map(String::as_str)),
-    );
+    let column = Column::from_docs(names::AUTHOR, papers.iter().map(|p| p.authors.iter().map(String::as_str)));
     let mut out = Vec::new();
     put_varint(&mut out, papers.len() as u64);
     column.encode(&mut out);
@@ -356,15 +303,7 @@ mod tests {
 
     #[test]
     fn counts_over_a_result_set() {
-        let col = Column::from_docs(
-            "c",
-            vec![
-                vec!["cs.CL", "cs.AI"],
-                vec!["cs.CV"],
-                vec![],
-                vec!["cs.AI", "cs.AI"],
-            ],
-        );
+        let col = Column::from_docs("c", vec![vec!["cs.CL", "cs.AI"], vec!["cs.CV"], vec![], vec!["cs.AI", "cs.AI"]]);
         assert_eq!(col.values, vec!["cs.AI", "cs.CL", "cs.CV"]);
         assert_eq!(col.counts([0, 1, 3]), vec![2, 1, 1]);
         assert_eq!(col.of(2), &[] as &[u32]);

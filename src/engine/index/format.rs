@@ -50,6 +50,10 @@ pub enum FileKind {
     Docs,
     /// Facet columns (category, month, listing date, link kinds, dates).
     Facets,
+    /// FST from author-name token (normalised, not stemmed) to name ordinal.
+    NameTerms,
+    /// Per-name document lists (the author field's postings).
+    NamePostings,
     /// The author facet (large on big corpora, so apart).
     Authors,
     /// Topics, related papers, graph and map.
@@ -58,7 +62,7 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 9] = [
+    pub const ALL: [FileKind; 11] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -66,6 +70,8 @@ impl FileKind {
         FileKind::Norms,
         FileKind::Docs,
         FileKind::Facets,
+        FileKind::NameTerms,
+        FileKind::NamePostings,
         FileKind::Authors,
         FileKind::Topics,
     ];
@@ -80,6 +86,8 @@ impl FileKind {
             FileKind::Norms => *b"NORM",
             FileKind::Docs => *b"DOCS",
             FileKind::Facets => *b"FACT",
+            FileKind::NameTerms => *b"NAME",
+            FileKind::NamePostings => *b"NPST",
             FileKind::Authors => *b"AUTH",
             FileKind::Topics => *b"TOPC",
         }
@@ -95,6 +103,8 @@ impl FileKind {
             FileKind::Norms => "norms",
             FileKind::Docs => "docs",
             FileKind::Facets => "facets",
+            FileKind::NameTerms => "names",
+            FileKind::NamePostings => "name-postings",
             FileKind::Authors => "authors",
             FileKind::Topics => "topics",
         }
@@ -135,11 +145,7 @@ pub fn unframe<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u
         return Err(if bytes.len() >= 4 && bytes[..4] != MAGIC {
             FormatError::BadMagic { file }
         } else {
-            FormatError::Truncated {
-                file,
-                needed: (HEADER_LEN + TRAILER_LEN) as u64,
-                available: bytes.len() as u64,
-            }
+            FormatError::Truncated { file, needed: (HEADER_LEN + TRAILER_LEN) as u64, available: bytes.len() as u64 }
         });
     }
     if bytes[..4] != MAGIC {
@@ -147,11 +153,7 @@ pub fn unframe<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u
     }
     let version = u32::from_le_bytes(bytes[4..8].try_into().expect("slice of length 4"));
     if version != FORMAT_VERSION {
-        return Err(FormatError::Version {
-            file,
-            expected: FORMAT_VERSION,
-            found: version,
-        });
+        return Err(FormatError::Version { file, expected: FORMAT_VERSION, found: version });
     }
     if bytes.len() < HEADER_LEN + TRAILER_LEN {
         return Err(FormatError::Truncated {
@@ -166,20 +168,12 @@ pub fn unframe<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u
             Some(k) => k.role().to_string(),
             None => format!("unknown ({})", String::from_utf8_lossy(&tag)),
         };
-        return Err(FormatError::WrongKind {
-            file,
-            expected: kind.role(),
-            found,
-        });
+        return Err(FormatError::WrongKind { file, expected: kind.role(), found });
     }
     let len = u64::from_le_bytes(bytes[12..20].try_into().expect("slice of length 8"));
     let needed = (HEADER_LEN as u64 + TRAILER_LEN as u64).saturating_add(len);
     if (bytes.len() as u64) < needed {
-        return Err(FormatError::Truncated {
-            file,
-            needed,
-            available: bytes.len() as u64,
-        });
+        return Err(FormatError::Truncated { file, needed, available: bytes.len() as u64 });
     }
     if (bytes.len() as u64) > needed {
         return Err(FormatError::Corrupt {
@@ -222,11 +216,7 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over `bytes`, naming `file` in errors.
     pub fn new(file: &'a str, bytes: &'a [u8]) -> Self {
-        Reader {
-            file,
-            bytes,
-            pos: 0,
-        }
+        Reader { file, bytes, pos: 0 }
     }
 
     /// A reader starting at `pos`.
@@ -236,10 +226,7 @@ impl<'a> Reader<'a> {
 
     /// The error for content that does not decode.
     pub fn corrupt(&self, what: impl Into<String>) -> FormatError {
-        FormatError::Corrupt {
-            file: self.file.to_string(),
-            what: what.into(),
-        }
+        FormatError::Corrupt { file: self.file.to_string(), what: what.into() }
     }
 
     /// Current offset.
@@ -300,10 +287,7 @@ impl<'a> Reader<'a> {
     /// Reads one byte.
     #[inline]
     pub fn byte(&mut self) -> Result<u8, FormatError> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| self.corrupt("unexpected end"))?;
+        let b = *self.bytes.get(self.pos).ok_or_else(|| self.corrupt("unexpected end"))?;
         self.pos += 1;
         Ok(b)
     }
@@ -311,9 +295,7 @@ impl<'a> Reader<'a> {
     /// Reads a little-endian `u32`.
     pub fn u32_le(&mut self) -> Result<u32, FormatError> {
         let s = self.take(4)?;
-        Ok(u32::from_le_bytes(
-            s.try_into().expect("take returned 4 bytes"),
-        ))
+        Ok(u32::from_le_bytes(s.try_into().expect("take returned 4 bytes")))
     }
 
     /// Takes `n` raw bytes.
@@ -392,21 +374,12 @@ mod tests {
     #[test]
     fn frame_round_trip_and_every_failure_is_typed() {
         let framed = frame(FileKind::Postings, b"payload");
-        assert_eq!(
-            unframe("p", FileKind::Postings, &framed).unwrap(),
-            b"payload"
-        );
+        assert_eq!(unframe("p", FileKind::Postings, &framed).unwrap(), b"payload");
 
-        assert!(matches!(
-            unframe("p", FileKind::Terms, &framed),
-            Err(FormatError::WrongKind { .. })
-        ));
+        assert!(matches!(unframe("p", FileKind::Terms, &framed), Err(FormatError::WrongKind { .. })));
         let mut bad = framed.clone();
         bad[HEADER_LEN + 2] ^= 1;
-        assert_eq!(
-            unframe("p", FileKind::Postings, &bad),
-            Err(FormatError::Checksum { file: "p".into() })
-        );
+        assert_eq!(unframe("p", FileKind::Postings, &bad), Err(FormatError::Checksum { file: "p".into() }));
         assert!(matches!(
             unframe("p", FileKind::Postings, &framed[..framed.len() - 3]),
             Err(FormatError::Truncated { .. })
@@ -415,20 +388,10 @@ mod tests {
         old[4..8].copy_from_slice(&0u32.to_le_bytes());
         assert!(matches!(
             unframe("p", FileKind::Postings, &old),
-            Err(FormatError::Version {
-                expected: FORMAT_VERSION,
-                found: 0,
-                ..
-            })
+            Err(FormatError::Version { expected: FORMAT_VERSION, found: 0, .. })
         ));
-        assert!(matches!(
-            unframe("p", FileKind::Postings, b"<!doctype html>"),
-            Err(FormatError::BadMagic { .. })
-        ));
-        assert!(matches!(
-            unframe("p", FileKind::Postings, b""),
-            Err(FormatError::Truncated { .. })
-        ));
+        assert!(matches!(unframe("p", FileKind::Postings, b"<!doctype html>"), Err(FormatError::BadMagic { .. })));
+        assert!(matches!(unframe("p", FileKind::Postings, b""), Err(FormatError::Truncated { .. })));
     }
 
     #[test]

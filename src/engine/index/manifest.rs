@@ -89,6 +89,9 @@ pub struct Manifest {
     pub terms: u32,
     /// Number of distinct surface words.
     pub words: u32,
+    /// Number of distinct author-name tokens.
+    #[serde(default)]
+    pub names: u32,
     /// Field-length statistics.
     pub fields: Fields,
     /// What the corpus has.
@@ -103,20 +106,12 @@ impl Manifest {
     pub fn parse(bytes: &[u8]) -> Result<Manifest, FormatError> {
         // Read the version before the full structure, so an old or newer manifest gets a
         // version error instead of a confusing missing-field error.
-        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            FormatError::Manifest(format!(
-                "not valid JSON ({e}); is this really manifest.json?"
-            ))
-        })?;
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| FormatError::Manifest(format!("not valid JSON ({e}); is this really manifest.json?")))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
-            return Err(FormatError::Manifest(format!(
-                "`format` is not \"{FORMAT_NAME}\""
-            )));
+            return Err(FormatError::Manifest(format!("`format` is not \"{FORMAT_NAME}\"")));
         }
-        let version = value
-            .get("format_version")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
+        let version = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
         if version != u64::from(FORMAT_VERSION) {
             return Err(FormatError::Version {
                 file: "manifest.json".into(),
@@ -124,14 +119,10 @@ impl Manifest {
                 found: u32::try_from(version).unwrap_or(u32::MAX),
             });
         }
-        let manifest: Manifest =
-            serde_json::from_value(value).map_err(|e| FormatError::Manifest(e.to_string()))?;
+        let manifest: Manifest = serde_json::from_value(value).map_err(|e| FormatError::Manifest(e.to_string()))?;
         for f in &manifest.files {
             if !is_safe_file_name(&f.name) {
-                return Err(FormatError::Manifest(format!(
-                    "file name `{}` is not a plain file name",
-                    f.name
-                )));
+                return Err(FormatError::Manifest(format!("file name `{}` is not a plain file name", f.name)));
             }
         }
         Ok(manifest)
@@ -156,9 +147,7 @@ pub fn is_safe_file_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
         && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 #[cfg(test)]
@@ -167,12 +156,8 @@ mod tests {
 
     #[test]
     fn version_is_checked_before_structure() {
-        let err =
-            Manifest::parse(br#"{"format":"papersift-index","format_version":0}"#).unwrap_err();
-        assert!(
-            matches!(err, FormatError::Version { found: 0, .. }),
-            "{err}"
-        );
+        let err = Manifest::parse(br#"{"format":"papersift-index","format_version":0}"#).unwrap_err();
+        assert!(matches!(err, FormatError::Version { found: 0, .. }), "{err}");
         let err = Manifest::parse(b"<html>").unwrap_err();
         assert!(err.to_string().contains("not valid JSON"));
         let err = Manifest::parse(br#"{"format":"other"}"#).unwrap_err();
@@ -182,15 +167,7 @@ mod tests {
     #[test]
     fn file_names_must_be_plain() {
         assert!(is_safe_file_name("postings.0123abcd.bin"));
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/b",
-            ".hidden",
-            "",
-            "x?y",
-            "https:x",
-        ] {
+        for bad in ["../x", "/etc/passwd", "a/b", ".hidden", "", "x?y", "https:x"] {
             assert!(!is_safe_file_name(bad), "{bad}");
         }
     }

@@ -8,6 +8,7 @@ use super::facets::{self, Column, Facets};
 use super::format::{content_hash, unframe, FileKind};
 use super::manifest::{FileEntry, Manifest};
 use super::postings::ListFile;
+use super::words::Words;
 use crate::engine::error::FormatError;
 
 /// An opened index.
@@ -17,10 +18,14 @@ pub struct Index {
     pub manifest: Manifest,
     /// Stemmed term → ordinal.
     pub terms: fst::Map<Vec<u8>>,
-    /// Surface word → term ordinal.
-    pub words: fst::Map<Vec<u8>>,
+    /// Surface words (see [`super::words`]).
+    pub words: Words,
     /// Postings by term ordinal.
     pub postings: ListFile,
+    /// Author-name token → name ordinal.
+    pub names: fst::Map<Vec<u8>>,
+    /// Author postings by name ordinal.
+    pub name_postings: ListFile,
     /// Positions by term ordinal; `None` until a phrase query needs them.
     pub positions: Option<ListFile>,
     /// Quantised field lengths, three bytes per paper.
@@ -47,36 +52,28 @@ pub fn verify_entry(entry: &FileEntry, bytes: &[u8]) -> Result<(), FormatError> 
     }
     let found = content_hash(bytes);
     if found != entry.hash {
-        return Err(FormatError::HashMismatch {
-            file: entry.name.clone(),
-            expected: entry.hash.clone(),
-            found,
-        });
+        return Err(FormatError::HashMismatch { file: entry.name.clone(), expected: entry.hash.clone(), found });
     }
     Ok(())
 }
 
-fn open_fst(
-    entry: &FileEntry,
-    kind: FileKind,
-    bytes: &[u8],
-) -> Result<fst::Map<Vec<u8>>, FormatError> {
+fn open_fst(entry: &FileEntry, kind: FileKind, bytes: &[u8]) -> Result<fst::Map<Vec<u8>>, FormatError> {
     let payload = unframe(&entry.name, kind, bytes)?;
-    fst::Map::new(payload.to_vec()).map_err(|e| FormatError::Corrupt {
-        file: entry.name.clone(),
-        what: format!("term dictionary: {e}"),
-    })
+    fst::Map::new(payload.to_vec())
+        .map_err(|e| FormatError::Corrupt { file: entry.name.clone(), what: format!("term dictionary: {e}") })
 }
 
 impl Index {
     /// The file roles needed before the first query (positions and authors load later).
-    pub const STARTUP: [FileKind; 6] = [
+    pub const STARTUP: [FileKind; 8] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
         FileKind::Norms,
         FileKind::Docs,
         FileKind::Facets,
+        FileKind::NameTerms,
+        FileKind::NamePostings,
     ];
 
     /// Opens an index from its manifest and a function returning each listed file's bytes.
@@ -98,7 +95,7 @@ impl Index {
         let (e, b) = get(FileKind::Terms)?;
         let terms = open_fst(&e, FileKind::Terms, &b)?;
         let (e, b) = get(FileKind::Words)?;
-        let words = open_fst(&e, FileKind::Words, &b)?;
+        let words = Words::open(&e.name, &b, terms.len())?;
         let (e, b) = get(FileKind::Postings)?;
         let postings = ListFile::open(&e.name, FileKind::Postings, b)?;
         if postings.n_terms() as usize != terms.len() {
@@ -112,11 +109,7 @@ impl Index {
         if norms.len() != manifest.papers as usize * 3 {
             return Err(FormatError::Corrupt {
                 file: e.name,
-                what: format!(
-                    "{} length bytes for {} papers",
-                    norms.len(),
-                    manifest.papers
-                ),
+                what: format!("{} length bytes for {} papers", norms.len(), manifest.papers),
             });
         }
         let (e, b) = get(FileKind::Docs)?;
@@ -124,20 +117,28 @@ impl Index {
         if docs.len() != manifest.papers {
             return Err(FormatError::Corrupt {
                 file: e.name,
-                what: format!(
-                    "{} papers, the manifest says {}",
-                    docs.len(),
-                    manifest.papers
-                ),
+                what: format!("{} papers, the manifest says {}", docs.len(), manifest.papers),
             });
         }
         let (e, b) = get(FileKind::Facets)?;
         let facets = Facets::open(&e.name, &b, manifest.papers)?;
+        let (e, b) = get(FileKind::NameTerms)?;
+        let names = open_fst(&e, FileKind::NameTerms, &b)?;
+        let (e, b) = get(FileKind::NamePostings)?;
+        let name_postings = ListFile::open(&e.name, FileKind::NamePostings, b)?;
+        if name_postings.n_terms() as usize != names.len() {
+            return Err(FormatError::Corrupt {
+                file: e.name,
+                what: format!("{} lists for {} names", name_postings.n_terms(), names.len()),
+            });
+        }
         Ok(Index {
             manifest,
             terms,
             words,
             postings,
+            names,
+            name_postings,
             positions: None,
             norms,
             docs,
@@ -165,11 +166,7 @@ impl Index {
     pub fn attach_authors(&mut self, bytes: Vec<u8>) -> Result<(), FormatError> {
         let entry = self.entry(FileKind::Authors)?;
         verify_entry(&entry, &bytes)?;
-        self.authors = Some(facets::open_authors(
-            &entry.name,
-            &bytes,
-            self.manifest.papers,
-        )?);
+        self.authors = Some(facets::open_authors(&entry.name, &bytes, self.manifest.papers)?);
         Ok(())
     }
 
@@ -193,17 +190,26 @@ impl Index {
 
     /// The quantised length of `field` (0 title, 1 abstract, 2 authors) of `doc`, decoded.
     pub fn field_len(&self, doc: u32, field: usize) -> u32 {
-        self.norms
-            .get(doc as usize * 3 + field)
-            .map_or(0, |&b| super::format::LENGTHS.decode(b))
+        self.norms.get(doc as usize * 3 + field).map_or(0, |&b| super::format::LENGTHS.decode(b))
     }
 
     /// The ordinal of a stemmed term.
     pub fn term_ordinal(&self, term: &str) -> Option<u32> {
-        self.terms
-            .get(term)
-            .and_then(|v| u32::try_from(v).ok())
-            .filter(|&o| o < self.postings.n_terms())
+        self.terms.get(term).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < self.postings.n_terms())
+    }
+
+    /// The ordinal of an author-name token.
+    pub fn name_ordinal(&self, name: &str) -> Option<u32> {
+        self.names.get(name).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < self.name_postings.n_terms())
+    }
+
+    /// The term ordinal of a surface word (normalised, unstemmed), if the corpus has the word.
+    pub fn surface_ordinal(&self, surface: &str) -> Option<u32> {
+        let n = self.postings.n_terms();
+        if let Some(o) = self.words.map.get(surface).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < n) {
+            return Some(o);
+        }
+        self.term_ordinal(surface).filter(|&o| self.words.term_is_surface(o))
     }
 
     /// Opens the index in `dir` (native): every file, positions and authors included.
@@ -220,9 +226,7 @@ impl Index {
             source,
         })?;
         let read = |entry: &FileEntry| -> Result<Vec<u8>, FormatError> {
-            std::fs::read(dir.join(&entry.name)).map_err(|_| FormatError::MissingFile {
-                file: entry.name.clone(),
-            })
+            std::fs::read(dir.join(&entry.name)).map_err(|_| FormatError::MissingFile { file: entry.name.clone() })
         };
         let mut index = Index::load(&manifest_bytes, read)?;
         let positions = read(&index.entry(FileKind::Positions)?)?;

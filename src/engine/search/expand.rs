@@ -88,22 +88,58 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Streams `words` matching `aut`, up to `MAX_SCAN` keys; returns (surface, ordinal).
+/// Streams the surface words matching `aut` (from both halves of the surface dictionary, see
+/// [`crate::engine::index::words`]), up to `MAX_SCAN` keys; returns (surface, ordinal, state).
+fn scan_with_state<A: Automaton>(index: &Index, aut: &A) -> (Vec<(String, u32, A::State)>, bool)
+where
+    A::State: Clone,
+{
+    let mut out = Vec::new();
+    let n_terms = index.postings.n_terms();
+    let mut stream = index.words.map.search_with_state(aut).into_stream();
+    while let Some((key, value, state)) = stream.next() {
+        if out.len() >= MAX_SCAN {
+            return (out, true);
+        }
+        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
+        if ord < n_terms {
+            out.push((s.to_string(), ord, state));
+        }
+    }
+    let mut stream = index.terms.search_with_state(aut).into_stream();
+    while let Some((key, value, state)) = stream.next() {
+        if out.len() >= MAX_SCAN {
+            return (out, true);
+        }
+        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
+        if ord < n_terms && index.words.term_is_surface(ord) {
+            out.push((s.to_string(), ord, state));
+        }
+    }
+    (out, false)
+}
+
 fn scan<A: Automaton>(index: &Index, aut: A) -> (Vec<(String, u32)>, bool) {
     let mut out = Vec::new();
-    let mut stream = index.words.search(aut).into_stream();
     let n_terms = index.postings.n_terms();
+    let mut stream = index.words.map.search(&aut).into_stream();
     while let Some((key, value)) = stream.next() {
         if out.len() >= MAX_SCAN {
             return (out, true);
         }
-        let Ok(ord) = u32::try_from(value) else {
-            continue;
-        };
+        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
         if ord < n_terms {
-            if let Ok(s) = std::str::from_utf8(key) {
-                out.push((s.to_string(), ord));
-            }
+            out.push((s.to_string(), ord));
+        }
+    }
+    let mut stream = index.terms.search(&aut).into_stream();
+    while let Some((key, value)) = stream.next() {
+        if out.len() >= MAX_SCAN {
+            return (out, true);
+        }
+        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
+        if ord < n_terms && index.words.term_is_surface(ord) {
+            out.push((s.to_string(), ord));
         }
     }
     (out, false)
@@ -117,12 +153,7 @@ fn best(index: &Index, found: Vec<(String, u32, MatchKind)>, skip: &[u32]) -> Ve
             continue;
         }
         let df = index.postings.doc_freq(ordinal).unwrap_or(0);
-        let e = by_ord.entry(ordinal).or_insert(Expansion {
-            ordinal,
-            kind,
-            df,
-            surface: surface.clone(),
-        });
+        let e = by_ord.entry(ordinal).or_insert(Expansion { ordinal, kind, df, surface: surface.clone() });
         // Keep the closest kind and, for completions, the shortest surface word.
         if (kind, surface.len()) < (e.kind, e.surface.len()) {
             e.kind = kind;
@@ -141,14 +172,49 @@ fn best(index: &Index, found: Vec<(String, u32, MatchKind)>, skip: &[u32]) -> Ve
     list
 }
 
+/// Streams author names matching `aut` (bounded), as (name, ordinal).
+fn scan_names<A: Automaton>(index: &Index, aut: A) -> Vec<(String, u32, MatchKind)> {
+    let n = index.name_postings.n_terms();
+    let mut out = Vec::new();
+    let mut stream = index.names.search(&aut).into_stream();
+    while let Some((key, value)) = stream.next() {
+        if out.len() >= MAX_SCAN {
+            break;
+        }
+        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
+        if ord < n {
+            out.push((s.to_string(), ord, MatchKind::Prefix));
+        }
+    }
+    out
+}
+
+/// Keeps the `MAX_EXPANSIONS` most frequent author names.
+fn best_names(index: &Index, found: Vec<(String, u32, MatchKind)>) -> Vec<Expansion> {
+    let mut list: Vec<Expansion> = found
+        .into_iter()
+        .map(|(surface, ordinal, kind)| Expansion {
+            ordinal,
+            kind,
+            df: index.name_postings.doc_freq(ordinal).unwrap_or(0),
+            surface,
+        })
+        .collect();
+    list.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)).then(a.surface.cmp(&b.surface)));
+    list.truncate(MAX_EXPANSIONS);
+    list
+}
+
+/// Author names starting with a normalised prefix (the name itself excluded).
+pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
+    let found = scan_names(index, Str::new(prefix).starts_with()).into_iter().filter(|(s, _, _)| s != prefix).collect();
+    best_names(index, found)
+}
+
 /// Completions of a normalised prefix (excluding `skip` ordinals).
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
     let (found, capped) = scan(index, Str::new(surface).starts_with());
-    let found = found
-        .into_iter()
-        .filter(|(s, _)| s != surface)
-        .map(|(s, o)| (s, o, MatchKind::Prefix))
-        .collect();
+    let found = found.into_iter().filter(|(s, _)| s != surface).map(|(s, o)| (s, o, MatchKind::Prefix)).collect();
     (best(index, found, skip), capped)
 }
 
@@ -175,20 +241,13 @@ pub const MAX_FUZZY_CHARS: usize = 40;
 impl Typos {
     fn builder(&self, edits: u32) -> &levenshtein_automata::LevenshteinAutomatonBuilder {
         let i = (edits.clamp(1, 2) - 1) as usize;
-        self.builders[i].get_or_init(|| {
-            levenshtein_automata::LevenshteinAutomatonBuilder::new(edits.clamp(1, 2) as u8, true)
-        })
+        self.builders[i]
+            .get_or_init(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(edits.clamp(1, 2) as u8, true))
     }
 
     /// Words within the typo budget of a normalised word; with `as_prefix`, words that *start*
     /// with something within the budget.
-    pub fn fuzzy(
-        &self,
-        index: &Index,
-        surface: &str,
-        as_prefix: bool,
-        skip: &[u32],
-    ) -> Vec<Expansion> {
+    pub fn fuzzy(&self, index: &Index, surface: &str, as_prefix: bool, skip: &[u32]) -> Vec<Expansion> {
         let chars = surface.chars().count();
         let mut edits = max_edits(chars);
         if chars > MAX_FUZZY_CHARS {
@@ -203,40 +262,50 @@ impl Typos {
         found
     }
 
-    /// Words within exactly `edits` edits (0 gives nothing).
-    pub fn within(
-        &self,
-        index: &Index,
-        surface: &str,
-        edits: u32,
-        as_prefix: bool,
-        skip: &[u32],
-    ) -> Vec<Expansion> {
+    /// Author names within the typo budget of a normalised name token.
+    pub fn fuzzy_names(&self, index: &Index, surface: &str) -> Vec<Expansion> {
+        let edits =
+            max_edits(surface.chars().count()).min(if surface.chars().count() > MAX_FUZZY_CHARS { 1 } else { 2 });
         if edits == 0 {
             return Vec::new();
         }
-        let builder = self.builder(edits);
-        let dfa = if as_prefix {
-            builder.build_prefix_dfa(surface)
-        } else {
-            builder.build_dfa(surface)
-        };
-        let n_terms = index.postings.n_terms();
+        let dfa = self.builder(edits).build_dfa(surface);
+        let n = index.name_postings.n_terms();
         let mut found = Vec::new();
-        let mut stream = index.words.search_with_state(&dfa).into_stream();
+        let mut stream = index.names.search_with_state(&dfa).into_stream();
         while let Some((key, value, state)) = stream.next() {
             if found.len() >= MAX_SCAN {
                 break;
             }
+            let levenshtein_automata::Distance::Exact(d) = dfa.distance(state) else { continue };
+            let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
+            if d > 0 && ord < n {
+                found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+            }
+        }
+        let mut list = best_names(index, found);
+        if let Some(closest) = list.iter().map(|e| e.kind).min() {
+            list.retain(|e| e.kind == closest);
+        }
+        list
+    }
+
+    /// Words within exactly `edits` edits (0 gives nothing).
+    pub fn within(&self, index: &Index, surface: &str, edits: u32, as_prefix: bool, skip: &[u32]) -> Vec<Expansion> {
+        if edits == 0 {
+            return Vec::new();
+        }
+        let builder = self.builder(edits);
+        let dfa = if as_prefix { builder.build_prefix_dfa(surface) } else { builder.build_dfa(surface) };
+        let (scanned, _) = scan_with_state(index, &dfa);
+        let mut found = Vec::new();
+        for (s, ord, state) in scanned {
             let d = match dfa.distance(state) {
                 levenshtein_automata::Distance::Exact(d) => d,
                 levenshtein_automata::Distance::AtLeast(_) => continue,
             };
-            let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else {
-                continue;
-            };
-            if d > 0 && ord < n_terms && s != surface {
-                found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+            if d > 0 && s != surface {
+                found.push((s, ord, MatchKind::Fuzzy(d)));
             }
         }
         best(index, found, skip)
@@ -299,11 +368,7 @@ impl Automaton for Glob {
     type State = Option<GlobState>;
 
     fn start(&self) -> Self::State {
-        Some(GlobState {
-            positions: self.close(1),
-            pending: 0,
-            owed: 0,
-        })
+        Some(GlobState { positions: self.close(1), pending: 0, owed: 0 })
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
@@ -328,11 +393,7 @@ impl Automaton for Glob {
                 positions = self.close(positions | s.pending);
             }
             let pending = if owed == 0 { 0 } else { s.pending };
-            return Some(GlobState {
-                positions,
-                pending,
-                owed,
-            });
+            return Some(GlobState { positions, pending, owed });
         }
         let mut pending = 0u64;
         let width = match byte {
@@ -355,19 +416,11 @@ impl Automaton for Glob {
         }
         if pending != 0 {
             // The `?` branch waits for the rest of its character; other branches continue.
-            return Some(GlobState {
-                positions: self.close(next),
-                pending,
-                owed: width,
-            })
-            .filter(|st| st.positions != 0 || st.pending != 0);
+            return Some(GlobState { positions: self.close(next), pending, owed: width })
+                .filter(|st| st.positions != 0 || st.pending != 0);
         }
         let positions = self.close(next);
-        (positions != 0).then_some(GlobState {
-            positions,
-            pending: 0,
-            owed: 0,
-        })
+        (positions != 0).then_some(GlobState { positions, pending: 0, owed: 0 })
     }
 }
 
@@ -377,10 +430,7 @@ pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool
         return (Vec::new(), false);
     };
     let (found, capped) = scan(index, g);
-    let found = found
-        .into_iter()
-        .map(|(s, o)| (s, o, MatchKind::Pattern))
-        .collect();
+    let found = found.into_iter().map(|(s, o)| (s, o, MatchKind::Pattern)).collect();
     (best(index, found, skip), capped)
 }
 
@@ -405,10 +455,7 @@ mod tests {
         assert!(glob_matches("opt?mi*tion", "optimization"));
         assert!(!glob_matches("opt?mi*tion", "optmization"));
         assert!(glob_matches("*former", "transformer"));
-        assert!(
-            glob_matches("a?c", "aéc"),
-            "? matches one multi-byte character"
-        );
+        assert!(glob_matches("a?c", "aéc"), "? matches one multi-byte character");
         assert!(!glob_matches("a?c", "abbc"));
         assert!(glob_matches("**", ""));
     }

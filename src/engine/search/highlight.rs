@@ -51,12 +51,7 @@ pub struct Highlighter<'a> {
 impl<'a> Highlighter<'a> {
     /// A highlighter for one result page.
     pub fn new(index: &'a Index, analyzer: &'a Analyzer, matched: &'a HashSet<u32>) -> Self {
-        Highlighter {
-            index,
-            analyzer,
-            matched,
-            cache: HashMap::new(),
-        }
+        Highlighter { index, analyzer, matched, cache: HashMap::new() }
     }
 
     /// Byte ranges of matched words in `text`, with each match's term ordinal.
@@ -84,16 +79,8 @@ impl<'a> Highlighter<'a> {
 
     /// The whole text with matches marked.
     pub fn mark(&mut self, text: &str) -> Marked {
-        let ranges = merge(
-            self.matches(text)
-                .into_iter()
-                .map(|(s, e, _)| (s, e))
-                .collect(),
-        );
-        Marked {
-            text: text.to_string(),
-            ranges,
-        }
+        let ranges = merge(self.matches(text).into_iter().map(|(s, e, _)| (s, e)).collect());
+        Marked { text: text.to_string(), ranges }
     }
 
     /// A window of about [`SNIPPET_CHARS`] characters of `text` holding the most distinct
@@ -103,10 +90,7 @@ impl<'a> Highlighter<'a> {
         let total_chars = text.chars().count();
         if total_chars <= SNIPPET_CHARS + 40 {
             let ranges = merge(matches.iter().map(|&(s, e, _)| (s, e)).collect());
-            return Marked {
-                text: text.to_string(),
-                ranges,
-            };
+            return Marked { text: text.to_string(), ranges };
         }
         let budget = byte_span(text, SNIPPET_CHARS);
         // Candidate windows start a little before each match.
@@ -154,21 +138,12 @@ impl<'a> Highlighter<'a> {
 
 /// Returns a function giving the byte length of `chars` characters from a start offset.
 fn byte_span(text: &str, chars: usize) -> impl Fn(usize) -> usize + '_ {
-    move |start| {
-        text[start..]
-            .char_indices()
-            .nth(chars)
-            .map_or(text.len() - start, |(i, _)| i)
-    }
+    move |start| text[start..].char_indices().nth(chars).map_or(text.len() - start, |(i, _)| i)
 }
 
 /// A char boundary about `chars` characters before `at`.
 fn back_off(text: &str, at: usize, chars: usize) -> usize {
-    text[..at]
-        .char_indices()
-        .rev()
-        .nth(chars.saturating_sub(1))
-        .map_or(0, |(i, _)| i)
+    text[..at].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
 }
 
 /// Moves `at` forward to the start of a word (after whitespace), unless at 0.
@@ -219,14 +194,8 @@ mod tests {
 
     #[test]
     fn merge_and_pieces() {
-        assert_eq!(
-            merge(vec![(5, 9), (0, 3), (2, 4), (9, 10)]),
-            vec![(0, 4), (5, 10)]
-        );
-        let m = Marked {
-            text: "abc def".into(),
-            ranges: vec![(4, 7)],
-        };
+        assert_eq!(merge(vec![(5, 9), (0, 3), (2, 4), (9, 10)]), vec![(0, 4), (5, 10)]);
+        let m = Marked { text: "abc def".into(), ranges: vec![(4, 7)] };
         assert_eq!(m.pieces(), vec![("abc ", false), ("def", true)]);
     }
 

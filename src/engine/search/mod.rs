@@ -87,9 +87,7 @@ impl Sort {
 
     /// Parses a name; `None` when unknown.
     pub fn from_name(name: &str) -> Option<Sort> {
-        [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::Title]
-            .into_iter()
-            .find(|s| s.name() == name)
+        [Sort::Relevance, Sort::Newest, Sort::Oldest, Sort::Title].into_iter().find(|s| s.name() == name)
     }
 }
 
@@ -156,12 +154,24 @@ pub enum Notice {
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Notice::Truncated => write!(f, "The query was too long and was shortened to its first {} characters or {} clauses.", query::MAX_QUERY_CHARS, query::MAX_CLAUSES),
-            Notice::TooManyCompletions(w) => write!(f, "\"{w}\" has many completions; only the most frequent are searched. Type more letters to narrow it."),
+            Notice::Truncated => write!(
+                f,
+                "The query was too long and was shortened to its first {} characters or {} clauses.",
+                query::MAX_QUERY_CHARS,
+                query::MAX_CLAUSES
+            ),
+            Notice::TooManyCompletions(w) => write!(
+                f,
+                "\"{w}\" has many completions; only the most frequent are searched. Type more letters to narrow it."
+            ),
             Notice::Ignored(ws) => write!(f, "Ignored common words: {}.", ws.join(", ")),
             Notice::NeedsPositions => write!(f, "Loading word positions for the phrase search…"),
             Notice::UnknownCategory(c) => write!(f, "No category matches \"{c}\"."),
-            Notice::Corrected { from, to } => write!(f, "No exact match for \"{from}\"; showing matches for {}.", to.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")),
+            Notice::Corrected { from, to } => write!(
+                f,
+                "No exact match for \"{from}\"; showing matches for {}.",
+                to.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 }
@@ -213,11 +223,30 @@ pub struct Results {
     pub needs_positions: bool,
 }
 
+/// Which dictionary and postings a term comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Title and abstract words (stemmed).
+    Text,
+    /// Author-name tokens (not stemmed).
+    Name,
+}
+
+/// One indexed term a query unit matches.
+#[derive(Debug, Clone, Copy)]
+struct TermRef {
+    source: Source,
+    ordinal: u32,
+    /// Score multiplier (exact 1, completions and typo matches less).
+    weight: f32,
+    /// Document frequency to compute the idf from; 0 = the term's own.
+    idf_df: u32,
+}
+
 /// A set of terms standing for one query word: a paper matches the unit when it holds any.
 #[derive(Debug, Clone)]
 struct Unit {
-    /// (ordinal, weight, document frequency for the idf; 0 = the term's own).
-    terms: Vec<(u32, f32, u32)>,
+    terms: Vec<TermRef>,
     field_mask: u8,
     /// Units of phrases only set match bits while scanning; their score is added once the
     /// phrase is verified.
@@ -246,6 +275,29 @@ struct Compiled {
     category_filter: Vec<String>,
 }
 
+/// A phrase term's postings and positions, decoded once per search.
+#[derive(Debug, Default)]
+struct DecodedTerm {
+    postings: Vec<Posting>,
+    flat: Vec<u32>,
+    offsets: Vec<u32>,
+    idf: f32,
+}
+
+impl DecodedTerm {
+    fn run(&self, doc: u32) -> Option<&[u32]> {
+        let i = self.postings.binary_search_by_key(&doc, |p| p.doc).ok()?;
+        let (s, e) = (*self.offsets.get(i)? as usize, *self.offsets.get(i + 1)? as usize);
+        self.flat.get(s..e)
+    }
+}
+
+/// Decoded phrase terms by unit index.
+#[derive(Debug, Default)]
+struct PhraseData {
+    units: std::collections::HashMap<usize, Vec<DecodedTerm>>,
+}
+
 /// Reusable per-query buffers (sized to the corpus once).
 #[derive(Debug, Default)]
 struct Scratch {
@@ -262,12 +314,14 @@ pub struct Engine {
     pub index: Index,
     /// The analyzer (the one that built the index).
     pub analyzer: Analyzer,
-    /// Ranking parameters.
-    pub params: Bm25f,
+    params: Bm25f,
     /// Extra weight for papers matching more of the query's groups, as an exponent on the
     /// matched fraction (0 = plain BM25F within a tier).
     pub coordination: f32,
     avg: [f32; 3],
+    /// Per paper and field, `weight / (1 − b + b · len / avg)`: BM25F's length normalisation,
+    /// computed once so scoring a posting is three multiplications.
+    norms: Vec<[f32; 3]>,
     typos: expand::Typos,
     scratch: RefCell<Scratch>,
 }
@@ -277,20 +331,41 @@ impl Engine {
     pub fn new(index: Index) -> Engine {
         let n = u64::from(index.len());
         let f = index.manifest.fields;
-        let avg = [
-            f.title.mean_len(n),
-            f.abstract_.mean_len(n),
-            f.authors.mean_len(n),
-        ];
-        Engine {
+        let avg = [f.title.mean_len(n), f.abstract_.mean_len(n), f.authors.mean_len(n)];
+        let mut engine = Engine {
             index,
             analyzer: Analyzer::new(),
             params: Bm25f::default(),
             coordination: 0.0,
             avg,
+            norms: Vec::new(),
             typos: expand::Typos::default(),
             scratch: RefCell::default(),
-        }
+        };
+        engine.set_params(Bm25f::default());
+        engine
+    }
+
+    /// The ranking parameters.
+    pub fn params(&self) -> Bm25f {
+        self.params
+    }
+
+    /// Changes the ranking parameters (used by tuning).
+    pub fn set_params(&mut self, params: Bm25f) {
+        self.params = params;
+        let n = self.index.len();
+        self.norms = (0..n)
+            .map(|doc| {
+                let mut row = [0.0f32; 3];
+                for (f, slot) in row.iter_mut().enumerate() {
+                    let len = self.index.field_len(doc, f) as f32;
+                    let norm = 1.0 - params.b[f] + params.b[f] * len / self.avg[f];
+                    *slot = params.weight[f] / norm.max(1e-3);
+                }
+                row
+            })
+            .collect();
     }
 
     /// Runs a search.
@@ -300,11 +375,7 @@ impl Engine {
         if parsed.truncated {
             compiled.notices.insert(0, Notice::Truncated);
         }
-        let allowed = self.filter_mask(
-            &req.filters,
-            &compiled.category_filter,
-            &mut compiled.notices,
-        );
+        let allowed = self.filter_mask(&req.filters, &compiled.category_filter, &mut compiled.notices);
         let mut results = Results {
             notices: std::mem::take(&mut compiled.notices),
             completions: std::mem::take(&mut compiled.completions),
@@ -312,7 +383,7 @@ impl Engine {
             ..Results::default()
         };
         for u in &compiled.units {
-            results.matched.extend(u.terms.iter().map(|&(o, _, _)| o));
+            results.matched.extend(u.terms.iter().filter(|t| t.source == Source::Text).map(|t| t.ordinal));
         }
 
         let mut hits: Vec<Hit> = if compiled.groups.is_empty() {
@@ -322,11 +393,7 @@ impl Engine {
             } else {
                 (0..self.index.len())
                     .filter(|&d| allowed.as_ref().is_none_or(|a| a[d as usize]))
-                    .map(|doc| Hit {
-                        doc,
-                        score: 0.0,
-                        full: true,
-                    })
+                    .map(|doc| Hit { doc, score: 0.0, full: true })
                     .collect()
             }
         } else {
@@ -334,18 +401,13 @@ impl Engine {
         };
         if !compiled.excluded.is_empty() && !hits.is_empty() {
             let excluded = self.excluded_docs(&compiled);
-            hits.retain(|h| !excluded.contains(&h.doc));
+            hits.retain(|h| !excluded[h.doc as usize]);
         }
         results.total = hits.len();
         if req.facets {
             results.facets = Some(self.facet_counts(&hits));
         }
-        self.order(
-            &mut hits,
-            req.sort,
-            parsed.is_empty(),
-            req.offset + req.limit,
-        );
+        self.order(&mut hits, req.sort, parsed.is_empty(), req.offset + req.limit);
         results.hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
         if results.total == 0 && !compiled.unmatched_words.is_empty() {
             results.suggestion = self.suggest(req.query, &compiled.unmatched_words);
@@ -367,75 +429,77 @@ impl Engine {
         c: &mut Compiled,
         original: &str,
     ) -> Option<Unit> {
-        let mut terms: Vec<(u32, f32, u32)> = Vec::new();
+        let mut terms: Vec<TermRef> = Vec::new();
+        if mask & 0b011 != 0 {
+            self.text_terms(token, prefix, typos, c, original, &mut terms);
+        }
+        if mask & 0b100 != 0 {
+            // Author names: exact tokens, completions of the word being typed, and typo
+            // matches only when the query asks for authors explicitly.
+            self.name_terms(token, prefix, typos && mask == 0b100, &mut terms);
+        }
+        if terms.is_empty() {
+            c.unmatched_words.push(token.surface.clone());
+            // The unit stays (matching nothing), so a query with an unknown word still
+            // prefers papers that match the rest.
+        }
+        Some(Unit { terms, field_mask: mask, deferred: false })
+    }
+
+    fn text_terms(
+        &self,
+        token: &Token,
+        prefix: bool,
+        typos: bool,
+        c: &mut Compiled,
+        original: &str,
+        terms: &mut Vec<TermRef>,
+    ) {
         let mut exact: Vec<u32> = Vec::new();
         if let Some(o) = self.index.term_ordinal(&token.term) {
             exact.push(o);
         }
-        let surface_ord = self
-            .index
-            .words
-            .get(&token.surface)
-            .and_then(|v| u32::try_from(v).ok())
-            .filter(|&o| o < self.index.postings.n_terms());
+        let surface_ord = self.index.surface_ordinal(&token.surface);
         if let Some(o) = surface_ord {
             if !exact.contains(&o) {
                 exact.push(o);
             }
         }
-        terms.extend(exact.iter().map(|&o| (o, MatchKind::Exact.weight(), 0)));
+        terms.extend(exact.iter().map(|&ordinal| TermRef {
+            source: Source::Text,
+            ordinal,
+            weight: MatchKind::Exact.weight(),
+            idf_df: 0,
+        }));
         let mut reached: Vec<Expansion> = Vec::new();
         if prefix {
             let (mut completions, capped) = expand::prefix(&self.index, &token.surface, &exact);
             if capped {
-                c.notices
-                    .push(Notice::TooManyCompletions(original.to_string()));
+                c.notices.push(Notice::TooManyCompletions(original.to_string()));
             }
             if completions.is_empty() && exact.is_empty() && typos {
                 completions = self.typos.fuzzy(&self.index, &token.surface, true, &exact);
             }
             let mut shown: Vec<(u32, String)> = Vec::new();
             if surface_ord.is_some() {
-                let df = exact
-                    .first()
-                    .map_or(0, |&o| self.index.postings.doc_freq(o).unwrap_or(0));
+                let df = exact.first().map_or(0, |&o| self.index.postings.doc_freq(o).unwrap_or(0));
                 shown.push((df, token.surface.clone()));
             }
-            shown.extend(
-                completions
-                    .iter()
-                    .filter(|e| e.kind == MatchKind::Prefix)
-                    .map(|e| (e.df, e.surface.clone())),
-            );
+            shown.extend(completions.iter().filter(|e| e.kind == MatchKind::Prefix).map(|e| (e.df, e.surface.clone())));
             shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())));
-            c.completions = shown
-                .into_iter()
-                .map(|(_, s)| s)
-                .take(MAX_COMPLETIONS)
-                .collect();
+            c.completions = shown.into_iter().map(|(_, s)| s).take(MAX_COMPLETIONS).collect();
             reached.extend(completions);
         } else if typos {
             // Typo matches only when the word is unknown, or so rare it may itself be a typo
             // of a common word: an existing word is what the user meant.
-            let exact_df = exact
-                .iter()
-                .map(|&o| self.index.postings.doc_freq(o).unwrap_or(0))
-                .max()
-                .unwrap_or(0);
+            let exact_df = exact.iter().map(|&o| self.index.postings.doc_freq(o).unwrap_or(0)).max().unwrap_or(0);
             if exact_df <= 1 {
                 let fuzzy = self.typos.fuzzy(&self.index, &token.surface, false, &exact);
-                let keep: Vec<Expansion> = fuzzy
-                    .into_iter()
-                    .filter(|e| exact_df == 0 || e.df >= 10)
-                    .collect();
+                let keep: Vec<Expansion> = fuzzy.into_iter().filter(|e| exact_df == 0 || e.df >= 10).collect();
                 if !keep.is_empty() && exact_df == 0 {
-                    let mut to: Vec<String> =
-                        keep.iter().take(3).map(|e| e.surface.clone()).collect();
+                    let mut to: Vec<String> = keep.iter().take(3).map(|e| e.surface.clone()).collect();
                     to.dedup();
-                    c.notices.push(Notice::Corrected {
-                        from: original.to_string(),
-                        to,
-                    });
+                    c.notices.push(Notice::Corrected { from: original.to_string(), to });
                 }
                 reached.extend(keep);
             }
@@ -444,23 +508,37 @@ impl Engine {
         // reaches) and are weighted by how common each is: otherwise a rare completion
         // ("quantile" for "quanti") would outrank the word most people are typing.
         let max_df = reached.iter().map(|e| e.df).max().unwrap_or(0).max(1);
-        terms.extend(reached.iter().map(|e| {
-            (
-                e.ordinal,
-                e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
-                max_df,
-            )
+        terms.extend(reached.iter().map(|e| TermRef {
+            source: Source::Text,
+            ordinal: e.ordinal,
+            weight: e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
+            idf_df: max_df,
         }));
-        if terms.is_empty() {
-            c.unmatched_words.push(token.surface.clone());
-            // The unit stays (matching nothing), so a query with an unknown word still
-            // prefers papers that match the rest.
+    }
+
+    fn name_terms(&self, token: &Token, prefix: bool, typos: bool, terms: &mut Vec<TermRef>) {
+        let exact = self.index.name_ordinal(&token.surface);
+        if let Some(ordinal) = exact {
+            terms.push(TermRef { source: Source::Name, ordinal, weight: 1.0, idf_df: 0 });
         }
-        Some(Unit {
-            terms,
-            field_mask: mask,
-            deferred: false,
-        })
+        let mut reached = if prefix { expand::name_prefix(&self.index, &token.surface) } else { Vec::new() };
+        if typos && exact.is_none() && reached.is_empty() {
+            reached = self.typos.fuzzy_names(&self.index, &token.surface);
+        }
+        let max_df = reached.iter().map(|e| e.df).max().unwrap_or(0).max(1);
+        terms.extend(reached.iter().filter(|e| Some(e.ordinal) != exact).map(|e| TermRef {
+            source: Source::Name,
+            ordinal: e.ordinal,
+            weight: e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
+            idf_df: max_df,
+        }));
+    }
+
+    fn list(&self, source: Source) -> &crate::engine::index::postings::ListFile {
+        match source {
+            Source::Text => &self.index.postings,
+            Source::Name => &self.index.name_postings,
+        }
     }
 
     fn push_unit(&self, c: &mut Compiled, unit: Unit) -> Option<usize> {
@@ -499,26 +577,15 @@ impl Engine {
                 let max_df = exps.iter().map(|e| e.df).max().unwrap_or(0).max(1);
                 let terms = exps
                     .iter()
-                    .map(|e| {
-                        (
-                            e.ordinal,
-                            e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
-                            max_df,
-                        )
+                    .map(|e| TermRef {
+                        source: Source::Text,
+                        ordinal: e.ordinal,
+                        weight: e.kind.weight() * (0.6 + 0.4 * e.df as f32 / max_df as f32),
+                        idf_df: max_df,
                     })
                     .collect();
-                match self.push_unit(
-                    c,
-                    Unit {
-                        terms,
-                        field_mask: mask,
-                        deferred: false,
-                    },
-                ) {
-                    Some(u) => vec![Alternative {
-                        units: 1 << u,
-                        phrase: None,
-                    }],
+                match self.push_unit(c, Unit { terms, field_mask: mask, deferred: false }) {
+                    Some(u) => vec![Alternative { units: 1 << u, phrase: None }],
                     None => Vec::new(),
                 }
             }
@@ -535,19 +602,14 @@ impl Engine {
                 let mut alts = Vec::new();
                 if let Some(j) = joined {
                     // A compound: its joined form, or all its parts.
-                    if let Some(u) = self
-                        .unit_for_token(j, *prefix, typos, mask, c, text)
-                        .and_then(|u| self.push_unit(c, u))
+                    if let Some(u) =
+                        self.unit_for_token(j, *prefix, typos, mask, c, text).and_then(|u| self.push_unit(c, u))
                     {
-                        alts.push(Alternative {
-                            units: 1 << u,
-                            phrase: None,
-                        });
+                        alts.push(Alternative { units: 1 << u, phrase: None });
                     }
                     // Parts found apart only count when the compound's own form is unknown.
-                    let joined_known = alts.first().is_some_and(|a| {
-                        !c.units[a.units.trailing_zeros() as usize].terms.is_empty()
-                    });
+                    let joined_known =
+                        alts.first().is_some_and(|a| !c.units[a.units.trailing_zeros() as usize].terms.is_empty());
                     if !joined_known {
                         let mut bits = 0u64;
                         for (i, p) in parts.iter().enumerate() {
@@ -560,14 +622,10 @@ impl Engine {
                             }
                         }
                         if bits != 0 {
-                            alts.push(Alternative {
-                                units: bits,
-                                phrase: None,
-                            });
+                            alts.push(Alternative { units: bits, phrase: None });
                         }
                     }
-                    c.unmatched_words
-                        .retain(|w| *w != j.surface || !joined_known);
+                    c.unmatched_words.retain(|w| *w != j.surface || !joined_known);
                 } else {
                     // One or more plain words (e.g. "a/b" gives two): all required.
                     let mut bits = 0u64;
@@ -581,20 +639,13 @@ impl Engine {
                         }
                     }
                     if bits != 0 {
-                        alts.push(Alternative {
-                            units: bits,
-                            phrase: None,
-                        });
+                        alts.push(Alternative { units: bits, phrase: None });
                     }
                 }
                 alts
             }
             ClauseKind::Phrase(text) => {
-                let tokens: Vec<Token> = self
-                    .tokens(text)
-                    .into_iter()
-                    .filter(|t| !t.joined)
-                    .collect();
+                let tokens: Vec<Token> = self.tokens(text).into_iter().filter(|t| !t.joined).collect();
                 if tokens.is_empty() {
                     ignored.push(text.clone());
                     return Vec::new();
@@ -604,42 +655,27 @@ impl Engine {
                     // words in any order (positions are not kept for authors).
                     let mut bits = 0u64;
                     for t in &tokens {
-                        if let Some(u) = self
-                            .unit_for_token(t, false, false, mask, c, text)
-                            .and_then(|u| self.push_unit(c, u))
+                        if let Some(u) =
+                            self.unit_for_token(t, false, false, mask, c, text).and_then(|u| self.push_unit(c, u))
                         {
                             bits |= 1 << u;
                         }
                     }
-                    return if bits == 0 {
-                        Vec::new()
-                    } else {
-                        vec![Alternative {
-                            units: bits,
-                            phrase: None,
-                        }]
-                    };
+                    return if bits == 0 { Vec::new() } else { vec![Alternative { units: bits, phrase: None }] };
                 }
                 let mut bits = 0u64;
                 let mut phrase = Vec::new();
                 for t in &tokens {
-                    let terms: Vec<(u32, f32, u32)> = self
+                    let terms: Vec<TermRef> = self
                         .index
                         .term_ordinal(&t.term)
-                        .map(|o| (o, 1.0, 0))
+                        .map(|ordinal| TermRef { source: Source::Text, ordinal, weight: 1.0, idf_df: 0 })
                         .into_iter()
                         .collect();
                     if terms.is_empty() {
                         c.unmatched_words.push(t.surface.clone());
                     }
-                    if let Some(u) = self.push_unit(
-                        c,
-                        Unit {
-                            terms,
-                            field_mask: mask & 0b011,
-                            deferred: true,
-                        },
-                    ) {
+                    if let Some(u) = self.push_unit(c, Unit { terms, field_mask: mask & 0b011, deferred: true }) {
                         bits |= 1 << u;
                         phrase.push((u, t.position));
                     }
@@ -648,19 +684,13 @@ impl Engine {
                     c.needs_positions = true;
                     c.notices.push(Notice::NeedsPositions);
                 }
-                vec![Alternative {
-                    units: bits,
-                    phrase: Some(phrase),
-                }]
+                vec![Alternative { units: bits, phrase: Some(phrase) }]
             }
         }
     }
 
     fn compile(&self, q: &query::Query, typos: bool) -> Compiled {
-        let mut c = Compiled {
-            category_filter: q.categories.clone(),
-            ..Compiled::default()
-        };
+        let mut c = Compiled { category_filter: q.categories.clone(), ..Compiled::default() };
         let mut ignored = Vec::new();
         for group in &q.groups {
             let mut alts = Vec::new();
@@ -688,12 +718,7 @@ impl Engine {
     }
 
     /// Papers allowed by the filters, or `None` when every paper is.
-    fn filter_mask(
-        &self,
-        f: &Filters,
-        query_categories: &[String],
-        notices: &mut Vec<Notice>,
-    ) -> Option<Vec<bool>> {
+    fn filter_mask(&self, f: &Filters, query_categories: &[String], notices: &mut Vec<Notice>) -> Option<Vec<bool>> {
         if f.is_empty() && query_categories.is_empty() {
             return None;
         }
@@ -760,9 +785,7 @@ impl Engine {
         if !f.topics.is_empty() {
             for (d, ok) in allowed.iter_mut().enumerate() {
                 if *ok {
-                    *ok = self
-                        .primary_topic(d as u32)
-                        .is_some_and(|t| f.topics.contains(&t));
+                    *ok = self.primary_topic(d as u32).is_some_and(|t| f.topics.contains(&t));
                 }
             }
         }
@@ -772,6 +795,19 @@ impl Engine {
     /// The primary topic of a paper, once topics exist in the index.
     pub fn primary_topic(&self, _doc: u32) -> Option<u32> {
         None
+    }
+
+    /// BM25F's pseudo term frequency for `doc`, from precomputed length normalisations.
+    #[inline]
+    fn pseudo_tf(&self, doc: u32, tf: [u16; 3], mask: u8) -> f32 {
+        let norm = &self.norms[doc as usize];
+        let mut acc = 0.0;
+        for f in 0..3 {
+            if tf[f] != 0 && mask & (1 << f) != 0 {
+                acc += tf[f] as f32 * norm[f];
+            }
+        }
+        acc
     }
 
     fn score(&self, c: &Compiled, allowed: Option<&[bool]>) -> Vec<Hit> {
@@ -786,29 +822,20 @@ impl Engine {
         let n_docs = self.index.len();
         for (ui, unit) in c.units.iter().enumerate() {
             let bit = 1u64 << ui;
-            for &(ord, weight, idf_df) in &unit.terms {
-                if self
-                    .index
-                    .postings
-                    .postings_into(ord, n_docs, &mut s.postings)
-                    .is_err()
-                {
+            for t in &unit.terms {
+                if self.list(t.source).postings_into(t.ordinal, n_docs, &mut s.postings).is_err() {
                     continue;
                 }
-                let df = if idf_df > 0 {
-                    idf_df
-                } else {
-                    s.postings.len() as u32
-                };
-                let idf = Bm25f::idf(n_docs, df) * weight;
+                let df = if t.idf_df > 0 { t.idf_df } else { s.postings.len() as u32 };
+                let idf = Bm25f::idf(n_docs, df) * t.weight;
                 for p in &s.postings {
                     let d = p.doc as usize;
                     if allowed.is_some_and(|a| !a[d]) {
                         continue;
                     }
-                    if unit.field_mask != 0b111
-                        && (0..3).all(|f| unit.field_mask & (1 << f) == 0 || p.tf[f] == 0)
-                    {
+                    let tf = self.pseudo_tf(p.doc, p.tf, unit.field_mask);
+                    if tf == 0.0 {
+                        // Present only in fields this clause does not search.
                         continue;
                     }
                     if s.bits[d] == 0 {
@@ -816,17 +843,17 @@ impl Engine {
                     }
                     s.bits[d] |= bit;
                     if !unit.deferred {
-                        let len = [
-                            self.index.field_len(p.doc, 0),
-                            self.index.field_len(p.doc, 1),
-                            self.index.field_len(p.doc, 2),
-                        ];
-                        let tf = self.params.pseudo_tf(p.tf, len, self.avg, unit.field_mask);
                         s.scores[d] += idf * self.params.saturate(tf);
                     }
                 }
             }
         }
+        let phrase_alts: Vec<&Alternative> = c.groups.iter().flatten().filter(|a| a.phrase.is_some()).collect();
+        let phrases = if phrase_alts.is_empty() {
+            PhraseData::default()
+        } else {
+            self.decode_phrase_units(&phrase_alts, &c.units)
+        };
         let groups = c.groups.len() as f32;
         let mut hits = Vec::with_capacity(s.touched.len());
         let touched = std::mem::take(&mut s.touched);
@@ -836,24 +863,19 @@ impl Engine {
             let mut matched_groups = 0usize;
             let mut extra = 0.0f32;
             for alts in &c.groups {
-                let mut group_ok = false;
-                for alt in alts {
+                let group_ok = alts.iter().any(|alt| {
                     if bits & alt.units != alt.units {
-                        continue;
+                        return false;
                     }
                     match &alt.phrase {
-                        Some(phrase) => {
-                            if self.phrase_matches(doc, phrase, &c.units) {
-                                extra += self.deferred_score(doc, phrase, &c.units);
-                                group_ok = true;
-                            }
+                        Some(phrase) if self.phrase_matches(doc, phrase, &phrases) => {
+                            extra += self.deferred_score(doc, phrase, &c.units, &phrases);
+                            true
                         }
-                        None => group_ok = true,
+                        Some(_) => false,
+                        None => true,
                     }
-                    if group_ok {
-                        break;
-                    }
-                }
+                });
                 matched_groups += usize::from(group_ok);
             }
             let mut score = s.scores[d] + extra;
@@ -865,36 +887,52 @@ impl Engine {
             if self.coordination > 0.0 {
                 score *= (matched_groups as f32 / groups).powf(self.coordination);
             }
-            hits.push(Hit {
-                doc,
-                score,
-                full: matched_groups == c.groups.len(),
-            });
+            hits.push(Hit { doc, score, full: matched_groups == c.groups.len() });
         }
         s.touched = touched;
         s.touched.clear();
         hits
     }
 
-    /// Whether `doc` has the phrase's terms at the phrase's relative positions.
-    fn phrase_matches(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit]) -> bool {
-        let Some(positions) = self.index.positions.as_ref() else {
-            return false;
-        };
+    /// Decodes, once per search, the postings and positions of every term used in a phrase.
+    fn decode_phrase_units(&self, alternatives: &[&Alternative], units: &[Unit]) -> PhraseData {
         let n_docs = self.index.len();
-        let mut runs: Vec<(u32, Vec<u32>)> = Vec::with_capacity(phrase.len());
+        let mut data = PhraseData::default();
+        for alt in alternatives {
+            let Some(phrase) = &alt.phrase else { continue };
+            for &(u, _) in phrase {
+                if data.units.contains_key(&u) {
+                    continue;
+                }
+                let mut decoded = Vec::new();
+                for t in units[u].terms.iter().filter(|t| t.source == Source::Text) {
+                    let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { continue };
+                    let (flat, offsets) = match self.index.positions.as_ref() {
+                        Some(file) => file.positions_flat(t.ordinal, &postings).unwrap_or_default(),
+                        None => (Vec::new(), Vec::new()),
+                    };
+                    let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
+                    decoded.push(DecodedTerm { postings, flat, offsets, idf });
+                }
+                data.units.insert(u, decoded);
+            }
+        }
+        data
+    }
+
+    /// Whether `doc` has the phrase's terms at the phrase's relative positions.
+    fn phrase_matches(&self, doc: u32, phrase: &[(usize, u32)], data: &PhraseData) -> bool {
         let base = phrase[0].1;
+        let mut runs: Vec<(u32, Vec<u32>)> = Vec::with_capacity(phrase.len());
         for &(u, qpos) in phrase {
             let mut all = Vec::new();
-            for &(ord, _, _) in &units[u].terms {
-                let Ok(list) = self.index.postings.postings(ord, n_docs) else {
-                    continue;
-                };
-                if let Ok(i) = list.binary_search_by_key(&doc, |p| p.doc) {
-                    if let Ok(mut run) = positions.positions_at(ord, &list, i) {
-                        all.append(&mut run);
-                    }
+            for term in data.units.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(run) = term.run(doc) {
+                    all.extend_from_slice(run);
                 }
+            }
+            if all.is_empty() {
+                return false;
             }
             all.sort_unstable();
             runs.push((qpos - base, all));
@@ -902,77 +940,61 @@ impl Engine {
         let (first_off, first) = &runs[0];
         first.iter().any(|&p| {
             let start = p.wrapping_sub(*first_off);
-            runs[1..]
-                .iter()
-                .all(|(off, run)| run.binary_search(&(start + off)).is_ok())
+            runs[1..].iter().all(|(off, run)| run.binary_search(&start.wrapping_add(*off)).is_ok())
         })
     }
 
-    fn deferred_score(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit]) -> f32 {
-        let n_docs = self.index.len();
-        let len = [
-            self.index.field_len(doc, 0),
-            self.index.field_len(doc, 1),
-            self.index.field_len(doc, 2),
-        ];
+    /// The BM25F score of a verified phrase's terms in `doc`.
+    fn deferred_score(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit], data: &PhraseData) -> f32 {
         let mut score = 0.0;
         for &(u, _) in phrase {
-            for &(ord, weight, _) in &units[u].terms {
-                let Ok(list) = self.index.postings.postings(ord, n_docs) else {
-                    continue;
-                };
-                if let Ok(i) = list.binary_search_by_key(&doc, |p| p.doc) {
-                    let tf = self
-                        .params
-                        .pseudo_tf(list[i].tf, len, self.avg, units[u].field_mask);
-                    score +=
-                        Bm25f::idf(n_docs, list.len() as u32) * weight * self.params.saturate(tf);
+            for term in data.units.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Ok(i) = term.postings.binary_search_by_key(&doc, |p| p.doc) {
+                    let tf = self.pseudo_tf(doc, term.postings[i].tf, units[u].field_mask);
+                    score += term.idf * self.params.saturate(tf);
                 }
             }
         }
         score
     }
 
-    fn excluded_docs(&self, c: &Compiled) -> HashSet<u32> {
+    /// Papers matching any excluded clause, as a dense flag per paper.
+    fn excluded_docs(&self, c: &Compiled) -> Vec<bool> {
         let n_docs = self.index.len();
-        let mut out = HashSet::new();
-        for alts in &c.excluded {
-            for alt in alts {
-                // Docs holding every unit of the alternative.
-                let mut candidate: Option<HashSet<u32>> = None;
-                for u in 0..64 {
-                    if alt.units & (1 << u) == 0 {
+        let mut out = vec![false; n_docs as usize];
+        let phrase_alts: Vec<&Alternative> = c.excluded.iter().flatten().filter(|a| a.phrase.is_some()).collect();
+        let excluded_phrases = self.decode_phrase_units(&phrase_alts, &c.excluded_units);
+        let mut seen = vec![0u8; n_docs as usize];
+        let mut postings = Vec::new();
+        for alt in c.excluded.iter().flatten() {
+            // Count, per paper, the alternative's units it holds; all of them = a match.
+            seen.iter_mut().for_each(|x| *x = 0);
+            let mut n_units = 0u8;
+            for (u, unit) in c.excluded_units.iter().enumerate() {
+                if alt.units & (1 << u) == 0 {
+                    continue;
+                }
+                n_units += 1;
+                for t in &unit.terms {
+                    if self.list(t.source).postings_into(t.ordinal, n_docs, &mut postings).is_err() {
                         continue;
                     }
-                    let unit = &c.excluded_units[u];
-                    let mut docs = HashSet::new();
-                    for &(ord, _, _) in &unit.terms {
-                        if let Ok(list) = self.index.postings.postings(ord, n_docs) {
-                            docs.extend(
-                                list.iter()
-                                    .filter(|p| {
-                                        unit.field_mask == 0b111
-                                            || (0..3).any(|f| {
-                                                unit.field_mask & (1 << f) != 0 && p.tf[f] > 0
-                                            })
-                                    })
-                                    .map(|p| p.doc),
-                            );
+                    for p in &postings {
+                        let hit =
+                            unit.field_mask == 0b111 || (0..3).any(|f| unit.field_mask & (1 << f) != 0 && p.tf[f] > 0);
+                        if hit && seen[p.doc as usize] == n_units - 1 {
+                            seen[p.doc as usize] = n_units;
                         }
                     }
-                    candidate = Some(match candidate {
-                        None => docs,
-                        Some(prev) => prev.intersection(&docs).copied().collect(),
-                    });
                 }
-                for doc in candidate.unwrap_or_default() {
+            }
+            for (doc, &count) in seen.iter().enumerate() {
+                if count == n_units && n_units > 0 {
                     let ok = match &alt.phrase {
-                        Some(p) if p.len() > 1 => self.phrase_matches(doc, p, &c.excluded_units),
+                        Some(p) if p.len() > 1 => self.phrase_matches(doc as u32, p, &excluded_phrases),
                         _ => true,
                     };
-                    if ok {
-                        out.insert(doc);
-                    }
+                    out[doc] |= ok;
                 }
             }
         }
@@ -982,21 +1004,11 @@ impl Engine {
     fn order(&self, hits: &mut Vec<Hit>, sort: Sort, empty_query: bool, needed: usize) {
         let facets = &self.index.facets;
         let key_date = |h: &Hit| facets.dates.get(h.doc as usize).copied().unwrap_or(0);
-        let key_title = |h: &Hit| {
-            facets
-                .title_rank
-                .get(h.doc as usize)
-                .copied()
-                .unwrap_or(u32::MAX)
-        };
+        let key_title = |h: &Hit| facets.title_rank.get(h.doc as usize).copied().unwrap_or(u32::MAX);
         let cmp = |a: &Hit, b: &Hit| -> std::cmp::Ordering {
             match sort {
                 Sort::Relevance if empty_query => a.doc.cmp(&b.doc),
-                Sort::Relevance => b
-                    .full
-                    .cmp(&a.full)
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.doc.cmp(&b.doc)),
+                Sort::Relevance => b.full.cmp(&a.full).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc)),
                 Sort::Newest => key_date(b)
                     .cmp(&key_date(a))
                     .then(b.full.cmp(&a.full))
@@ -1005,10 +1017,7 @@ impl Engine {
                 Sort::Oldest => {
                     // Undated papers last.
                     let (da, db) = (key_date(a), key_date(b));
-                    (da == 0)
-                        .cmp(&(db == 0))
-                        .then(da.cmp(&db))
-                        .then(a.doc.cmp(&b.doc))
+                    (da == 0).cmp(&(db == 0)).then(da.cmp(&db)).then(a.doc.cmp(&b.doc))
                 }
                 Sort::Title => key_title(a).cmp(&key_title(b)),
             }
@@ -1028,12 +1037,8 @@ impl Engine {
                 return Vec::new();
             };
             let counts = col.counts(docs());
-            let mut out: Vec<(String, u32)> = counts
-                .iter()
-                .enumerate()
-                .filter(|(_, &c)| c > 0)
-                .map(|(i, &c)| (col.values[i].clone(), c))
-                .collect();
+            let mut out: Vec<(String, u32)> =
+                counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (col.values[i].clone(), c)).collect();
             if by_value {
                 out.sort_by(|a, b| b.0.cmp(&a.0));
             } else {
@@ -1046,9 +1051,7 @@ impl Engine {
             // Listing order: by the first paper carrying each label.
             let first = |v: &str| {
                 let ord = col.lookup(v);
-                (0..col.n_docs())
-                    .find(|&d| ord.is_some_and(|o| col.of(d).contains(&o)))
-                    .unwrap_or(u32::MAX)
+                (0..col.n_docs()).find(|&d| ord.is_some_and(|o| col.of(d).contains(&o))).unwrap_or(u32::MAX)
             };
             listed.sort_by_key(|(v, _)| first(v));
         }
@@ -1135,18 +1138,13 @@ fn normalize_pattern(p: &str) -> String {
 /// Replaces the first word of `text` whose normalised form is `word`.
 fn replace_word(text: &str, word: &str, with: &str) -> Option<String> {
     let mut start = None;
-    for (i, piece) in text
-        .split_inclusive(char::is_whitespace)
-        .scan(0usize, |at, p| {
-            let s = *at;
-            *at += p.len();
-            Some((s, p))
-        })
-    {
+    for (i, piece) in text.split_inclusive(char::is_whitespace).scan(0usize, |at, p| {
+        let s = *at;
+        *at += p.len();
+        Some((s, p))
+    }) {
         let trimmed = piece.trim_end();
-        let core = trimmed
-            .trim_start_matches(['-', '"'])
-            .trim_end_matches(['"', '*']);
+        let core = trimmed.trim_start_matches(['-', '"']).trim_end_matches(['"', '*']);
         if normalize(core) == word {
             let offset = trimmed.len() - trimmed.trim_start_matches(['-', '"']).len();
             start = Some((i + offset, core.len()));

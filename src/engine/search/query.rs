@@ -95,11 +95,7 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
     // First pass: raw items with their flags.
     enum Item {
         Or,
-        Clause {
-            negated: bool,
-            clause: Clause,
-            last_word: bool,
-        },
+        Clause { negated: bool, clause: Clause, last_word: bool },
     }
     let mut items: Vec<Item> = Vec::new();
     let chars: Vec<char> = text.chars().collect();
@@ -111,26 +107,16 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
         }
         let start = i;
         let mut negated = false;
-        if chars[i] == '-'
-            && chars
-                .get(i + 1)
-                .is_some_and(|c| !c.is_whitespace() && *c != '-')
-        {
+        if chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace() && *c != '-') {
             negated = true;
             i += 1;
         }
         // Optional scope.
         let mut scope = Scope::All;
         let mut is_cat = false;
-        let word_end = chars[i..]
-            .iter()
-            .position(|c| c.is_whitespace() || *c == '"')
-            .map_or(chars.len(), |p| i + p);
+        let word_end = chars[i..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |p| i + p);
         if let Some(colon) = chars[i..word_end].iter().position(|&c| c == ':') {
-            let name: String = chars[i..i + colon]
-                .iter()
-                .collect::<String>()
-                .to_lowercase();
+            let name: String = chars[i..i + colon].iter().collect::<String>().to_lowercase();
             let known = match name.as_str() {
                 "title" => Some(Scope::Title),
                 "abstract" | "abs" => Some(Scope::Abstract),
@@ -147,32 +133,19 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
             }
         }
         if chars.get(i) == Some(&'"') {
-            let close = chars[i + 1..]
-                .iter()
-                .position(|&c| c == '"')
-                .map(|p| i + 1 + p);
+            let close = chars[i + 1..].iter().position(|&c| c == '"').map(|p| i + 1 + p);
             let end = close.unwrap_or(chars.len());
             let phrase: String = chars[i + 1..end].iter().collect();
             i = close.map_or(chars.len(), |c| c + 1);
             if phrase.trim().is_empty() {
                 continue;
             }
-            let kind = if is_cat {
-                ClauseKind::Category(phrase.trim().to_string())
-            } else {
-                ClauseKind::Phrase(phrase)
-            };
-            items.push(Item::Clause {
-                negated,
-                clause: Clause { kind, scope },
-                last_word: false,
-            });
+            let kind =
+                if is_cat { ClauseKind::Category(phrase.trim().to_string()) } else { ClauseKind::Phrase(phrase) };
+            items.push(Item::Clause { negated, clause: Clause { kind, scope }, last_word: false });
             continue;
         }
-        let end = chars[i..]
-            .iter()
-            .position(|c| c.is_whitespace() || *c == '"')
-            .map_or(chars.len(), |p| i + p);
+        let end = chars[i..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |p| i + p);
         let word: String = chars[i..end].iter().collect();
         let at_end = end == chars.len();
         i = end.max(start + 1);
@@ -188,26 +161,16 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
             ClauseKind::Category(word)
         } else if let Some(stem) = word.strip_suffix('*').filter(|s| !s.contains(['*', '?'])) {
             if stem.chars().any(char::is_alphanumeric) {
-                ClauseKind::Word {
-                    text: stem.to_string(),
-                    prefix: true,
-                }
+                ClauseKind::Word { text: stem.to_string(), prefix: true }
             } else {
                 continue;
             }
         } else if word.contains(['*', '?']) && word.chars().any(char::is_alphanumeric) {
             ClauseKind::Pattern(word)
         } else {
-            ClauseKind::Word {
-                text: word,
-                prefix: false,
-            }
+            ClauseKind::Word { text: word, prefix: false }
         };
-        items.push(Item::Clause {
-            negated,
-            clause: Clause { kind, scope },
-            last_word: at_end && ends_open,
-        });
+        items.push(Item::Clause { negated, clause: Clause { kind, scope }, last_word: at_end && ends_open });
     }
 
     // Second pass: OR joins neighbours; negations and categories go aside.
@@ -216,11 +179,7 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
     for item in items {
         match item {
             Item::Or => join_next = !query.groups.is_empty(),
-            Item::Clause {
-                negated,
-                mut clause,
-                last_word,
-            } => {
+            Item::Clause { negated, mut clause, last_word } => {
                 clause_count += 1;
                 if clause_count > MAX_CLAUSES {
                     query.truncated = true;
@@ -242,11 +201,7 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
                     query.excluded.push(clause);
                     join_next = false;
                 } else if join_next {
-                    query
-                        .groups
-                        .last_mut()
-                        .expect("join_next implies a group")
-                        .push(clause);
+                    query.groups.last_mut().expect("join_next implies a group").push(clause);
                     join_next = false;
                 } else {
                     query.groups.push(vec![clause]);
@@ -262,61 +217,30 @@ mod tests {
     use super::*;
 
     fn word(text: &str, prefix: bool) -> Clause {
-        Clause {
-            kind: ClauseKind::Word {
-                text: text.into(),
-                prefix,
-            },
-            scope: Scope::All,
-        }
+        Clause { kind: ClauseKind::Word { text: text.into(), prefix }, scope: Scope::All }
     }
 
     #[test]
     fn free_words_and_as_you_type_prefix() {
         let q = parse("scaling laws", true);
-        assert_eq!(
-            q.groups,
-            vec![vec![word("scaling", false)], vec![word("laws", true)]]
-        );
+        assert_eq!(q.groups, vec![vec![word("scaling", false)], vec![word("laws", true)]]);
         let q = parse("scaling laws ", true);
-        assert_eq!(
-            q.groups[1],
-            vec![word("laws", false)],
-            "a trailing space ends the word"
-        );
+        assert_eq!(q.groups[1], vec![word("laws", false)], "a trailing space ends the word");
         let q = parse("scaling laws", false);
         assert_eq!(q.groups[1], vec![word("laws", false)]);
     }
 
     #[test]
     fn phrases_scopes_exclusion_or_and_categories() {
-        let q = parse(
-            r#""scaling laws" title:lora -vision a OR b cat:cs.CL author:"Tri Dao""#,
-            false,
-        );
+        let q = parse(r#""scaling laws" title:lora -vision a OR b cat:cs.CL author:"Tri Dao""#, false);
         assert_eq!(q.groups.len(), 4);
-        assert_eq!(
-            q.groups[0][0].kind,
-            ClauseKind::Phrase("scaling laws".into())
-        );
+        assert_eq!(q.groups[0][0].kind, ClauseKind::Phrase("scaling laws".into()));
         assert_eq!(
             q.groups[1][0],
-            Clause {
-                kind: ClauseKind::Word {
-                    text: "lora".into(),
-                    prefix: false
-                },
-                scope: Scope::Title
-            }
+            Clause { kind: ClauseKind::Word { text: "lora".into(), prefix: false }, scope: Scope::Title }
         );
         assert_eq!(q.groups[2], vec![word("a", false), word("b", false)]);
-        assert_eq!(
-            q.groups[3][0],
-            Clause {
-                kind: ClauseKind::Phrase("Tri Dao".into()),
-                scope: Scope::Author
-            }
-        );
+        assert_eq!(q.groups[3][0], Clause { kind: ClauseKind::Phrase("Tri Dao".into()), scope: Scope::Author });
         assert_eq!(q.excluded, vec![word("vision", false)]);
         assert_eq!(q.categories, vec!["cs.CL".to_string()]);
     }
@@ -324,17 +248,8 @@ mod tests {
     #[test]
     fn wildcards_and_patterns() {
         let q = parse("prun* optimi?ation", false);
-        assert_eq!(
-            q.groups[0][0].kind,
-            ClauseKind::Word {
-                text: "prun".into(),
-                prefix: true
-            }
-        );
-        assert_eq!(
-            q.groups[1][0].kind,
-            ClauseKind::Pattern("optimi?ation".into())
-        );
+        assert_eq!(q.groups[0][0].kind, ClauseKind::Word { text: "prun".into(), prefix: true });
+        assert_eq!(q.groups[1][0].kind, ClauseKind::Pattern("optimi?ation".into()));
         assert!(parse("* ** -", false).is_empty());
     }
 

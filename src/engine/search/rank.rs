@@ -28,11 +28,7 @@ pub struct Bm25f {
 impl Default for Bm25f {
     /// Values tuned on SciFact train (see `papersift eval --tune`).
     fn default() -> Self {
-        Bm25f {
-            k1: 1.2,
-            weight: [2.0, 1.0, 1.0],
-            b: [0.5, 0.75, 0.5],
-        }
+        Bm25f { k1: 1.2, weight: [2.0, 1.0, 1.0], b: [0.5, 0.75, 0.5] }
     }
 }
 
@@ -96,10 +92,6 @@ mod tests {
         assert!(in_title > in_abstract);
         let long = p.pseudo_tf([0, 1, 0], [10, 800, 5], avg, 0b111);
         assert!(long < in_abstract);
-        assert_eq!(
-            p.pseudo_tf([1, 0, 0], [10, 200, 5], avg, 0b010),
-            0.0,
-            "masked field"
-        );
+        assert_eq!(p.pseudo_tf([1, 0, 0], [10, 200, 5], avg, 0b010), 0.0, "masked field");
     }
 }

@@ -1,0 +1,68 @@
+//! The surface-word dictionary: both codecs for `words.*.bin`.
+//!
+//! Prefix completion and typo tolerance run over the words people type (normalised but not
+//! stemmed), while postings are keyed by stems. Most surface words are also a term as written
+//! ("model", "lora"), so storing them twice would waste bytes; the file holds an FST of only
+//! the surface words that differ from their stem (`quantization` → ordinal of `quantiz`), plus
+//! a bitset over term ordinals marking terms that are themselves surface words. Together they
+//! give every surface word.
+//!
+//! Payload:
+//!
+//! ```text
+//! varint  FST byte length, then the fst::Map bytes (surface → term ordinal)
+//! bytes   ceil(n_terms / 8) bitset, bit (ord % 8) of byte (ord / 8): term `ord` is a surface
+//! ```
+
+use super::format::{put_varint, unframe, FileKind, Reader};
+use crate::engine::error::FormatError;
+
+/// Encodes the words payload from sorted, distinct `(surface, ordinal)` pairs.
+pub fn encode<'a>(surfaces: &[(&str, u32)], term_of: impl Fn(u32) -> &'a str, n_terms: usize) -> Vec<u8> {
+    let mut fst = fst::MapBuilder::memory();
+    let mut is_surface = vec![0u8; n_terms.div_ceil(8)];
+    for &(surface, ord) in surfaces {
+        if term_of(ord) == surface {
+            is_surface[ord as usize / 8] |= 1 << (ord % 8);
+        } else {
+            fst.insert(surface.as_bytes(), u64::from(ord))
+                .expect("surfaces are inserted in sorted order without duplicates");
+        }
+    }
+    let fst = fst.into_inner().expect("in-memory FST cannot fail");
+    let mut out = Vec::with_capacity(fst.len() + is_surface.len() + 8);
+    put_varint(&mut out, fst.len() as u64);
+    out.extend_from_slice(&fst);
+    out.extend_from_slice(&is_surface);
+    out
+}
+
+/// The decoded words file.
+#[derive(Debug)]
+pub struct Words {
+    /// Surface words that differ from their stem → term ordinal.
+    pub map: fst::Map<Vec<u8>>,
+    /// Bitset over term ordinals: the term is itself a surface word.
+    pub term_is_surface: Vec<u8>,
+}
+
+impl Words {
+    /// Opens a framed words file for an index of `n_terms` terms.
+    pub fn open(name: &str, bytes: &[u8], n_terms: usize) -> Result<Words, FormatError> {
+        let payload = unframe(name, FileKind::Words, bytes)?;
+        let mut r = Reader::new(name, payload);
+        let len = r.count(payload.len(), "FST byte")?;
+        let fst_bytes = r.take(len)?.to_vec();
+        let map = fst::Map::new(fst_bytes).map_err(|e| r.corrupt(format!("word dictionary: {e}")))?;
+        let bits = r.take(n_terms.div_ceil(8))?.to_vec();
+        if !r.is_empty() {
+            return Err(r.corrupt("bytes after the surface bitset"));
+        }
+        Ok(Words { map, term_is_surface: bits })
+    }
+
+    /// Whether term `ord` is itself a surface word.
+    pub fn term_is_surface(&self, ord: u32) -> bool {
+        self.term_is_surface.get(ord as usize / 8).is_some_and(|b| b & (1 << (ord % 8)) != 0)
+    }
+}
