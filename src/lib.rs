@@ -8,3 +8,5 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

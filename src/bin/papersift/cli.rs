@@ -315,7 +315,7 @@ fn export_papers(dir: &Path, out: Option<&Path>) -> Result<()> {
     };
     for doc in 0..index.len() {
         let p = index.docs.get(doc)?;
-        serde_json::to_writer(&mut sink, &p)?;
+        serde_json::to_writer(&mut sink, &p.record())?;
         sink.write_all(b"\n")?;
     }
     sink.flush()?;

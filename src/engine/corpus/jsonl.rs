@@ -48,6 +48,9 @@ pub fn parse_record(line: &str) -> Result<RawPaper, InputProblem> {
         categories: string_list(&obj, "categories", |s| s.split_whitespace().map(str::to_string).collect())?,
         date,
         url: optional_string(&obj, "url")?,
+        // Not part of the shared corpus format; written by `papersift export papers` so a
+        // converted listing keeps its listing dates.
+        listed: optional_string(&obj, "listed")?,
         ..RawPaper::default()
     })
 }

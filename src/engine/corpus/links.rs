@@ -126,10 +126,7 @@ fn repair(raw: &str) -> Option<(String, String)> {
     let debris = &raw[cut..];
 
     let mut stripped_from = url.len();
-    loop {
-        let Some(last) = url[..stripped_from].chars().last() else {
-            break;
-        };
+    while let Some(last) = url[..stripped_from].chars().last() {
         let head = &url[..stripped_from];
         let strip = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '*' => true,

@@ -72,7 +72,50 @@ pub struct Paper {
     pub links: Vec<Link>,
 }
 
+/// A paper in the corpus JSON Lines format (what `papersift export papers` writes): the
+/// shared format's fields, plus `listed` when the paper came from a dated listing. Links are
+/// left out because they are found again in the abstract on import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorpusRecord<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Abstract.
+    #[serde(rename = "abstract")]
+    pub abstract_text: &'a str,
+    /// Authors.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub authors: &'a [String],
+    /// Categories.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub categories: &'a [String],
+    /// ISO date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<&'a str>,
+    /// Paper URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    /// Listing date label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed: Option<&'a str>,
+}
+
 impl Paper {
+    /// This paper as a corpus record.
+    pub fn record(&self) -> CorpusRecord<'_> {
+        CorpusRecord {
+            id: &self.id,
+            title: &self.title,
+            abstract_text: &self.abstract_text,
+            authors: &self.authors,
+            categories: &self.categories,
+            date: self.date.as_deref(),
+            url: self.url.as_deref(),
+            listed: self.listed.as_deref(),
+        }
+    }
+
     /// Whether the abstract links to code.
     pub fn has_code(&self) -> bool {
         self.links.iter().any(|l| l.kind == LinkKind::Code)
