@@ -3,6 +3,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod search;
 pub mod text;

@@ -89,8 +89,11 @@ impl Analyzer {
         self.analyze(text).into_iter().map(|t| t.term).collect()
     }
 
-    /// The indexed form of one normalised word.
+    /// The indexed form of one normalised word (a hyphenated compound loses its hyphens).
     pub fn term_of(&self, surface: &str, acronym_plural: bool) -> String {
+        if surface.contains('-') {
+            return self.term_of(&surface.replace('-', ""), acronym_plural);
+        }
         if surface.bytes().any(|b| b.is_ascii_digit()) {
             return surface.to_string();
         }
@@ -136,6 +139,11 @@ pub fn surfaces_into(text: &str, first_position: u32, out: &mut Vec<SurfaceToken
             let surface = normalize(&text[start..end]);
             let acronym_plural = is_acronym_plural(&text[start..end]);
             if word.parts.len() > 1 {
+                // The joined form keeps its hyphens as typed ("pre-training"), so completions
+                // and corrections show a real word; its term drops them ("pretrain").
+                if !joined_surface.is_empty() {
+                    joined_surface.push('-');
+                }
                 joined_surface.push_str(&surface);
             }
             let pos = position;

@@ -83,6 +83,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Relevance on a BEIR-style collection (default: SciFact): nDCG@10 and recall@100.
+    Eval {
+        /// Folder with corpus.jsonl.gz, queries.jsonl.gz, qrels_train.tsv.gz, qrels_test.tsv.gz
+        #[arg(long, default_value = "../shared/corpora/scifact")]
+        collection: PathBuf,
+        /// Which judgments to score (tune on train, report test)
+        #[arg(long, default_value = "test")]
+        split: String,
+        /// Also score these runs ({"query id": ["doc id", …]}) with the same code
+        #[arg(long = "run")]
+        runs: Vec<PathBuf>,
+        /// Search ranking parameters on the train split and print the best settings
+        #[arg(long)]
+        tune: bool,
+        /// Cross-validate the tuning inside the train split (5 folds)
+        #[arg(long)]
+        cv: bool,
+        /// Write papersift's own run as JSON
+        #[arg(long)]
+        write_run: Option<PathBuf>,
+    },
     /// Export data from an index.
     Export {
         #[command(subcommand)]
@@ -135,6 +156,9 @@ pub fn main() -> ExitCode {
             search(&dir, &query, limit, json, exact, filters, sort.into())
         }
         Command::Stats { dir, json } => stats(&dir, json),
+        Command::Eval { collection, split, runs, tune, cv, write_run } => {
+            crate::eval::main(&collection, &split, &runs, tune, cv, write_run.as_deref())
+        }
         Command::Export { what: ExportCommand::Papers { dir, out } } => export_papers(&dir, out.as_deref()),
     };
     match result {

@@ -253,13 +253,17 @@ impl Typos {
         if chars > MAX_FUZZY_CHARS {
             edits = edits.min(1);
         }
-        let mut found = self.within(index, surface, edits, as_prefix, skip);
         // Only the closest words: "tranformer" means "transformer" (one edit), not "transfer"
-        // (three) or anything two edits away.
-        if let Some(closest) = found.iter().map(|e| e.kind).min() {
-            found.retain(|e| e.kind == closest);
+        // (three) or anything two edits away. Trying one edit first also keeps the common case
+        // cheap: the two-edit automaton reaches far more of the dictionary.
+        for d in 1..=edits {
+            let mut found = self.within(index, surface, d, as_prefix, skip);
+            if let Some(closest) = found.iter().map(|e| e.kind).min() {
+                found.retain(|e| e.kind == closest);
+                return found;
+            }
         }
-        found
+        Vec::new()
     }
 
     /// Author names within the typo budget of a normalised name token.

@@ -28,7 +28,7 @@ pub struct Bm25f {
 impl Default for Bm25f {
     /// Values tuned on SciFact train (see `papersift eval --tune`).
     fn default() -> Self {
-        Bm25f { k1: 1.2, weight: [2.0, 1.0, 1.0], b: [0.5, 0.75, 0.5] }
+        Bm25f { k1: 1.5, weight: [3.0, 1.0, 1.0], b: [0.6, 0.9, 0.5] }
     }
 }
 
