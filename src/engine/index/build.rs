@@ -48,8 +48,9 @@ struct Inverter {
     postings: Vec<Vec<Posting>>,
     positions: Vec<Vec<u32>>,
     /// Surface word (with the acronym-plural flag as a last byte) → term id: stems each
-    /// distinct word once, and maps surfaces to terms for the words dictionary.
-    surfaces: FxHashMap<String, u32>,
+    /// distinct word once, and maps surfaces to terms (with occurrence counts) for the words
+    /// dictionary.
+    surfaces: FxHashMap<String, (u32, u32)>,
     surface_key: String,
 }
 
@@ -70,11 +71,12 @@ impl Inverter {
         self.surface_key.clear();
         self.surface_key.push_str(&t.surface);
         self.surface_key.push(if t.acronym_plural { '\u{1}' } else { '\u{0}' });
-        if let Some(&id) = self.surfaces.get(self.surface_key.as_str()) {
-            return id;
+        if let Some((id, count)) = self.surfaces.get_mut(self.surface_key.as_str()) {
+            *count += 1;
+            return *id;
         }
         let id = self.intern(&analyzer.term_of(&t.surface, t.acronym_plural));
-        self.surfaces.insert(self.surface_key.clone(), id);
+        self.surfaces.insert(self.surface_key.clone(), (id, 1));
         id
     }
 }
@@ -204,8 +206,21 @@ pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn 
 
     // One entry per surface word; when the acronym and plain forms reach different terms
     // ("LLMs" vs "llms"), the lower ordinal wins so the output does not depend on input order.
-    let mut surfaces: Vec<(&str, u32)> =
-        inv.surfaces.iter().map(|(key, &id)| (&key[..key.len() - 1], ordinal_of[id as usize])).collect();
+    // Each surface also carries its share of its term's occurrences, so completions can show
+    // the form people write ("quantization") rather than any form of the stem ("quantized").
+    let mut per_term = vec![0u64; order.len()];
+    for &(id, count) in inv.surfaces.values() {
+        per_term[ordinal_of[id as usize] as usize] += u64::from(count);
+    }
+    let mut surfaces: Vec<(&str, u32, u8)> = inv
+        .surfaces
+        .iter()
+        .map(|(key, &(id, count))| {
+            let ord = ordinal_of[id as usize];
+            let share = (u64::from(count) * 255).div_ceil(per_term[ord as usize].max(1)).clamp(1, 255) as u8;
+            (&key[..key.len() - 1], ord, share)
+        })
+        .collect();
     surfaces.sort_unstable();
     surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
     let words_bytes = words::encode(&surfaces, |ord| inv.terms[order[ord as usize] as usize].as_str(), order.len());

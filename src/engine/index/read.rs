@@ -206,10 +206,20 @@ impl Index {
     /// The term ordinal of a surface word (normalised, unstemmed), if the corpus has the word.
     pub fn surface_ordinal(&self, surface: &str) -> Option<u32> {
         let n = self.postings.n_terms();
-        if let Some(o) = self.words.map.get(surface).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < n) {
+        if let Some(o) =
+            self.words.map.get(surface).and_then(|v| u32::try_from(super::words::unpack(v).0).ok()).filter(|&o| o < n)
+        {
             return Some(o);
         }
         self.term_ordinal(surface).filter(|&o| self.words.term_is_surface(o))
+    }
+
+    /// The share (1–255) of a surface word among its term's occurrences, if the corpus has it.
+    pub fn surface_share(&self, surface: &str) -> Option<u8> {
+        if let Some(v) = self.words.map.get(surface) {
+            return Some(super::words::unpack(v).1);
+        }
+        self.term_ordinal(surface).and_then(|o| self.words.term_share(o))
     }
 
     /// Opens the index in `dir` (native): every file, positions and authors included.

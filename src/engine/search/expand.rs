@@ -10,7 +10,7 @@
 use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Streamer};
 
-use crate::engine::index::Index;
+use crate::engine::index::{words, Index};
 
 /// Most surface words a prefix or pattern scan looks at.
 pub const MAX_SCAN: usize = 20_000;
@@ -56,8 +56,17 @@ pub struct Expansion {
     pub kind: MatchKind,
     /// Its document frequency.
     pub df: u32,
-    /// A surface word that led to it (for completions and suggestions).
+    /// Its share of the term's occurrences (1–255; names: 255).
+    pub share: u8,
+    /// A surface word that led to it (for completions and suggestions): the most common one.
     pub surface: String,
+}
+
+impl Expansion {
+    /// Estimated papers using this very word form: the term's df scaled by the word's share.
+    pub fn word_frequency(&self) -> u32 {
+        (u64::from(self.df) * u64::from(self.share) / 255) as u32
+    }
 }
 
 /// The typo budget for a word of `chars` characters.
@@ -88,76 +97,94 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// A surface word reached by an automaton.
+#[derive(Debug, Clone)]
+struct Found {
+    surface: String,
+    ordinal: u32,
+    share: u8,
+}
+
+/// Decodes one dictionary entry: from the words FST (`from_terms` false) or a term that is
+/// itself a surface word.
+fn found(index: &Index, key: &[u8], value: u64, from_terms: bool) -> Option<Found> {
+    let surface = std::str::from_utf8(key).ok()?.to_string();
+    let (ordinal, share) = if from_terms {
+        let ordinal = u32::try_from(value).ok()?;
+        (ordinal, index.words.term_share(ordinal)?)
+    } else {
+        let (ordinal, share) = words::unpack(value);
+        (u32::try_from(ordinal).ok()?, share)
+    };
+    (ordinal < index.postings.n_terms()).then_some(Found { surface, ordinal, share })
+}
+
 /// Streams the surface words matching `aut` (from both halves of the surface dictionary, see
-/// [`crate::engine::index::words`]), up to `MAX_SCAN` keys; returns (surface, ordinal, state).
-fn scan_with_state<A: Automaton>(index: &Index, aut: &A) -> (Vec<(String, u32, A::State)>, bool)
+/// [`crate::engine::index::words`]), up to `MAX_SCAN` keys, with the automaton's end state.
+fn scan_with_state<A: Automaton>(index: &Index, aut: &A) -> (Vec<(Found, A::State)>, bool)
 where
     A::State: Clone,
 {
     let mut out = Vec::new();
-    let n_terms = index.postings.n_terms();
-    let mut stream = index.words.map.search_with_state(aut).into_stream();
-    while let Some((key, value, state)) = stream.next() {
-        if out.len() >= MAX_SCAN {
-            return (out, true);
-        }
-        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-        if ord < n_terms {
-            out.push((s.to_string(), ord, state));
-        }
-    }
-    let mut stream = index.terms.search_with_state(aut).into_stream();
-    while let Some((key, value, state)) = stream.next() {
-        if out.len() >= MAX_SCAN {
-            return (out, true);
-        }
-        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-        if ord < n_terms && index.words.term_is_surface(ord) {
-            out.push((s.to_string(), ord, state));
+    for from_terms in [false, true] {
+        let mut stream = if from_terms {
+            index.terms.search_with_state(aut).into_stream()
+        } else {
+            index.words.map.search_with_state(aut).into_stream()
+        };
+        while let Some((key, value, state)) = stream.next() {
+            if out.len() >= MAX_SCAN {
+                return (out, true);
+            }
+            if let Some(f) = found(index, key, value, from_terms) {
+                out.push((f, state));
+            }
         }
     }
     (out, false)
 }
 
-fn scan<A: Automaton>(index: &Index, aut: A) -> (Vec<(String, u32)>, bool) {
+/// Streams the surface words matching `aut`, up to `MAX_SCAN` keys.
+fn scan<A: Automaton>(index: &Index, aut: A) -> (Vec<Found>, bool) {
     let mut out = Vec::new();
-    let n_terms = index.postings.n_terms();
-    let mut stream = index.words.map.search(&aut).into_stream();
-    while let Some((key, value)) = stream.next() {
-        if out.len() >= MAX_SCAN {
-            return (out, true);
-        }
-        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-        if ord < n_terms {
-            out.push((s.to_string(), ord));
-        }
-    }
-    let mut stream = index.terms.search(&aut).into_stream();
-    while let Some((key, value)) = stream.next() {
-        if out.len() >= MAX_SCAN {
-            return (out, true);
-        }
-        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-        if ord < n_terms && index.words.term_is_surface(ord) {
-            out.push((s.to_string(), ord));
+    for from_terms in [false, true] {
+        let mut stream = if from_terms {
+            index.terms.search(&aut).into_stream()
+        } else {
+            index.words.map.search(&aut).into_stream()
+        };
+        while let Some((key, value)) = stream.next() {
+            if out.len() >= MAX_SCAN {
+                return (out, true);
+            }
+            if let Some(f) = found(index, key, value, from_terms) {
+                out.push(f);
+            }
         }
     }
     (out, false)
 }
 
-/// Keeps the best `MAX_EXPANSIONS` distinct ordinals by (kind, df desc, surface length).
-fn best(index: &Index, found: Vec<(String, u32, MatchKind)>, skip: &[u32]) -> Vec<Expansion> {
+/// Keeps the best `MAX_EXPANSIONS` distinct ordinals by (kind, df desc); each shown by its
+/// most common surface word.
+fn best(index: &Index, found: Vec<(Found, MatchKind)>, skip: &[u32]) -> Vec<Expansion> {
     let mut by_ord: std::collections::HashMap<u32, Expansion> = std::collections::HashMap::new();
-    for (surface, ordinal, kind) in found {
-        if skip.contains(&ordinal) {
+    for (f, kind) in found {
+        if skip.contains(&f.ordinal) {
             continue;
         }
-        let df = index.postings.doc_freq(ordinal).unwrap_or(0);
-        let e = by_ord.entry(ordinal).or_insert(Expansion { ordinal, kind, df, surface: surface.clone() });
-        // Keep the closest kind and, for completions, the shortest surface word.
-        if (kind, surface.len()) < (e.kind, e.surface.len()) {
+        let df = index.postings.doc_freq(f.ordinal).unwrap_or(0);
+        let e = by_ord.entry(f.ordinal).or_insert(Expansion {
+            ordinal: f.ordinal,
+            kind,
+            df,
+            share: f.share,
+            surface: f.surface.clone(),
+        });
+        if (kind, std::cmp::Reverse(f.share), f.surface.len()) < (e.kind, std::cmp::Reverse(e.share), e.surface.len()) {
             e.kind = kind;
-            e.surface = surface;
+            e.share = f.share;
+            e.surface = f.surface;
         }
     }
     let mut list: Vec<Expansion> = by_ord.into_values().collect();
@@ -197,6 +224,7 @@ fn best_names(index: &Index, found: Vec<(String, u32, MatchKind)>) -> Vec<Expans
             ordinal,
             kind,
             df: index.name_postings.doc_freq(ordinal).unwrap_or(0),
+            share: 255,
             surface,
         })
         .collect();
@@ -214,7 +242,7 @@ pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
 /// Completions of a normalised prefix (excluding `skip` ordinals).
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
     let (found, capped) = scan(index, Str::new(surface).starts_with());
-    let found = found.into_iter().filter(|(s, _)| s != surface).map(|(s, o)| (s, o, MatchKind::Prefix)).collect();
+    let found = found.into_iter().filter(|f| f.surface != surface).map(|f| (f, MatchKind::Prefix)).collect();
     (best(index, found, skip), capped)
 }
 
@@ -303,13 +331,13 @@ impl Typos {
         let dfa = if as_prefix { builder.build_prefix_dfa(surface) } else { builder.build_dfa(surface) };
         let (scanned, _) = scan_with_state(index, &dfa);
         let mut found = Vec::new();
-        for (s, ord, state) in scanned {
+        for (f, state) in scanned {
             let d = match dfa.distance(state) {
                 levenshtein_automata::Distance::Exact(d) => d,
                 levenshtein_automata::Distance::AtLeast(_) => continue,
             };
-            if d > 0 && s != surface {
-                found.push((s, ord, MatchKind::Fuzzy(d)));
+            if d > 0 && f.surface != surface {
+                found.push((f, MatchKind::Fuzzy(d)));
             }
         }
         best(index, found, skip)
@@ -434,7 +462,7 @@ pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool
         return (Vec::new(), false);
     };
     let (found, capped) = scan(index, g);
-    let found = found.into_iter().map(|(s, o)| (s, o, MatchKind::Pattern)).collect();
+    let found = found.into_iter().map(|f| (f, MatchKind::Pattern)).collect();
     (best(index, found, skip), capped)
 }
 

@@ -489,11 +489,13 @@ impl Engine {
             if capped {
                 c.notices.push(Notice::TooManyCompletions(original.to_string()));
             }
+            // Completions are words, ranked by how many papers use that very form.
             let mut shown: Vec<(u32, String)> = Vec::new();
-            if surface_ord.is_some() {
-                shown.push((exact.first().map_or(0, |&o| df_of(o)), token.surface.clone()));
+            if let Some(o) = surface_ord {
+                let share = self.index.surface_share(&token.surface).unwrap_or(255);
+                shown.push(((u64::from(df_of(o)) * u64::from(share) / 255) as u32, token.surface.clone()));
             }
-            shown.extend(completions.iter().map(|e| (e.df, e.surface.clone())));
+            shown.extend(completions.iter().map(|e| (e.word_frequency(), e.surface.clone())));
             shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())));
             c.completions = shown.into_iter().map(|(_, s)| s).take(MAX_COMPLETIONS).collect();
             reached.extend(completions);
@@ -507,7 +509,15 @@ impl Engine {
             if known_df <= RARE_TYPO_DF {
                 let mut skip = exact.clone();
                 skip.extend(reached.iter().map(|e| e.ordinal));
-                let fuzzy = self.typos.fuzzy(&self.index, &token.surface, prefix, &skip);
+                // A word the corpus knows is a corpus typo only if one edit from a dominant
+                // word ("tranformer"); two edits would turn "unlearning" into "learning".
+                let fuzzy = if known_df == 0 {
+                    self.typos.fuzzy(&self.index, &token.surface, prefix, &skip)
+                } else if token.surface.chars().count() >= expand::MIN_FUZZY_CHARS {
+                    self.typos.within(&self.index, &token.surface, 1, prefix, &skip)
+                } else {
+                    Vec::new()
+                };
                 let keep: Vec<Expansion> =
                     fuzzy.into_iter().filter(|e| known_df == 0 || e.df >= TYPO_DOMINANCE * known_df).collect();
                 if !keep.is_empty() && known_df == 0 {
