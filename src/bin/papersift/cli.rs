@@ -74,6 +74,10 @@ enum Command {
         /// Result order
         #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
         sort: SortArg,
+        /// Run the search this many times and report the median and 95th-percentile time
+        /// (with facet counts, as the app runs it)
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
     /// Describe an index: counts, field statistics, files and sizes.
     Stats {
@@ -147,13 +151,13 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { inputs, out, skip_invalid, title, quiet } => build(inputs, &out, skip_invalid, title, quiet),
-        Command::Search { dir, query, limit, json, exact, categories, has_code, sort } => {
+        Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
             let filters = Filters {
                 categories,
                 links: if has_code { vec![papersift::engine::corpus::LinkKind::Code] } else { Vec::new() },
                 ..Filters::default()
             };
-            search(&dir, &query, limit, json, exact, filters, sort.into())
+            search(&dir, &query, limit, json, exact, filters, sort.into(), repeat)
         }
         Command::Stats { dir, json } => stats(&dir, json),
         Command::Eval { collection, split, runs, tune, cv, write_run } => {
@@ -249,18 +253,38 @@ fn open(dir: &Path) -> Result<Index> {
     Index::open_dir(dir).with_context(|| format!("opening the index in {}", dir.display()))
 }
 
-fn search(dir: &Path, query: &str, limit: usize, json: bool, exact: bool, filters: Filters, sort: Sort) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn search(
+    dir: &Path,
+    query: &str,
+    limit: usize,
+    json: bool,
+    exact: bool,
+    filters: Filters,
+    sort: Sort,
+    repeat: usize,
+) -> Result<()> {
     let engine = Engine::new(open(dir)?);
-    let started = Instant::now();
     let mut req = Request::new(query);
     req.limit = limit;
     req.as_you_type = !exact;
     req.typos = !exact;
     req.filters = filters;
     req.sort = sort;
-    req.facets = false;
-    let results = engine.search(&req);
-    let elapsed = started.elapsed();
+    req.facets = repeat > 1;
+    let mut times = Vec::with_capacity(repeat.max(1));
+    let mut results = engine.search(&req);
+    for _ in 0..repeat.max(1) {
+        let started = Instant::now();
+        results = engine.search(&req);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let elapsed = times[times.len() / 2];
+    if repeat > 1 {
+        let p95 = times[(times.len() * 95).div_ceil(100).saturating_sub(1)];
+        eprintln!("{repeat} runs: median {:.3} ms, p95 {:.3} ms", elapsed.as_secs_f64() * 1e3, p95.as_secs_f64() * 1e3);
+    }
     let mut rows = Vec::new();
     for h in &results.hits {
         let p = engine.index.docs.get(h.doc).context("reading a result from the document store")?;

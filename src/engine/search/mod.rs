@@ -18,7 +18,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::engine::corpus::LinkKind;
-use crate::engine::index::facets::names;
+use crate::engine::index::facets::{names, Column};
 use crate::engine::index::postings::Posting;
 use crate::engine::index::Index;
 use crate::engine::text::{is_stop_word, normalize, Analyzer, Token};
@@ -35,6 +35,11 @@ pub const TYPO_DOMINANCE: u32 = 20;
 
 /// Most query units (word or phrase terms) scored; more are dropped with a notice.
 pub const MAX_UNITS: usize = 64;
+/// Result sets larger than this get no author facet: among tens of thousands of papers the
+/// most frequent authors say little, and counting them costs more than the search.
+pub const MAX_AUTHOR_FACET_HITS: usize = 10_000;
+/// Most authors listed in the author facet.
+pub const MAX_AUTHOR_FACETS: usize = 30;
 /// Most completions offered for the word being typed.
 pub const MAX_COMPLETIONS: usize = 8;
 
@@ -204,7 +209,7 @@ pub struct FacetCounts {
     pub listed: Vec<(String, u32)>,
     /// Link kinds present.
     pub links: Vec<(LinkKind, u32)>,
-    /// The most frequent authors (top 30).
+    /// The most frequent authors (top 30; empty above [`MAX_AUTHOR_FACET_HITS`] results).
     pub authors: Vec<(String, u32)>,
 }
 
@@ -249,6 +254,26 @@ struct TermRef {
     idf_df: u32,
 }
 
+/// A hit ordered by a comparator (the heap keeps the worst of the best on top).
+struct Ranked<'a, F: Fn(&Hit, &Hit) -> std::cmp::Ordering>(Hit, &'a F);
+
+impl<F: Fn(&Hit, &Hit) -> std::cmp::Ordering> PartialEq for Ranked<'_, F> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.1)(&self.0, &other.0).is_eq()
+    }
+}
+impl<F: Fn(&Hit, &Hit) -> std::cmp::Ordering> Eq for Ranked<'_, F> {}
+impl<F: Fn(&Hit, &Hit) -> std::cmp::Ordering> PartialOrd for Ranked<'_, F> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<F: Fn(&Hit, &Hit) -> std::cmp::Ordering> Ord for Ranked<'_, F> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.1)(&self.0, &other.0)
+    }
+}
+
 /// A set of terms standing for one query word: a paper matches the unit when it holds any.
 #[derive(Debug, Clone)]
 struct Unit {
@@ -281,29 +306,6 @@ struct Compiled {
     category_filter: Vec<String>,
 }
 
-/// A phrase term's postings and positions, decoded once per search.
-#[derive(Debug, Default)]
-struct DecodedTerm {
-    postings: Vec<Posting>,
-    flat: Vec<u32>,
-    offsets: Vec<u32>,
-    idf: f32,
-}
-
-impl DecodedTerm {
-    fn run(&self, doc: u32) -> Option<&[u32]> {
-        let i = self.postings.binary_search_by_key(&doc, |p| p.doc).ok()?;
-        let (s, e) = (*self.offsets.get(i)? as usize, *self.offsets.get(i + 1)? as usize);
-        self.flat.get(s..e)
-    }
-}
-
-/// Decoded phrase terms by unit index.
-#[derive(Debug, Default)]
-struct PhraseData {
-    units: std::collections::HashMap<usize, Vec<DecodedTerm>>,
-}
-
 /// Reusable per-query buffers (sized to the corpus once).
 #[derive(Debug, Default)]
 struct Scratch {
@@ -311,6 +313,7 @@ struct Scratch {
     bits: Vec<u64>,
     touched: Vec<u32>,
     postings: Vec<Posting>,
+    counts: Vec<u32>,
 }
 
 /// The search engine over one opened index.
@@ -331,6 +334,8 @@ pub struct Engine {
     /// Per paper and field, `weight / (1 − b + b · len / avg)`: BM25F's length normalisation,
     /// computed once so scoring a posting is three multiplications.
     norms: Vec<[f32; 3]>,
+    /// For each listing-date value, the first paper carrying it (facets show listing order).
+    listed_order: Vec<u32>,
     typos: expand::Typos,
     scratch: RefCell<Scratch>,
 }
@@ -350,10 +355,20 @@ impl Engine {
 
             avg,
             norms: Vec::new(),
+            listed_order: Vec::new(),
             typos: expand::Typos::default(),
             scratch: RefCell::default(),
         };
         engine.set_params(Bm25f::default());
+        if let Some(col) = engine.index.facets.column(names::LISTED) {
+            let mut first = vec![u32::MAX; col.values.len()];
+            for doc in (0..col.n_docs()).rev() {
+                for &o in col.of(doc) {
+                    first[o as usize] = doc;
+                }
+            }
+            engine.listed_order = first;
+        }
         engine
     }
 
@@ -844,7 +859,27 @@ impl Engine {
         }
         s.touched.clear();
         let n_docs = self.index.len();
+        // Phrases first: their papers come from a merge join over positions and get the
+        // phrase's unit bits and score here, so the phrase words' (often huge) lists are not
+        // scanned again below. Holding all of a phrase's unit bits thus means the phrase.
+        for alt in c.groups.iter().flatten() {
+            let Some(phrase) = &alt.phrase else { continue };
+            for (doc, score) in self.phrase_docs(phrase, &c.units) {
+                let d = doc as usize;
+                if allowed.is_some_and(|a| !a[d]) {
+                    continue;
+                }
+                if s.bits[d] == 0 {
+                    s.touched.push(doc);
+                }
+                s.bits[d] |= alt.units;
+                s.scores[d] += score;
+            }
+        }
         for (ui, unit) in c.units.iter().enumerate() {
+            if unit.deferred {
+                continue;
+            }
             let bit = 1u64 << ui;
             for t in &unit.terms {
                 if self.list(t.source).postings_into(t.ordinal, n_docs, &mut s.postings).is_err() {
@@ -866,43 +901,19 @@ impl Engine {
                         s.touched.push(p.doc);
                     }
                     s.bits[d] |= bit;
-                    if !unit.deferred {
-                        s.scores[d] += idf * self.params.saturate(tf);
-                    }
+                    s.scores[d] += idf * self.params.saturate(tf);
                 }
             }
         }
-        let phrase_alts: Vec<&Alternative> = c.groups.iter().flatten().filter(|a| a.phrase.is_some()).collect();
-        let phrases = if phrase_alts.is_empty() {
-            PhraseData::default()
-        } else {
-            self.decode_phrase_units(&phrase_alts, &c.units)
-        };
         let groups = c.groups.len() as f32;
         let mut hits = Vec::with_capacity(s.touched.len());
         let touched = std::mem::take(&mut s.touched);
         for &doc in &touched {
             let d = doc as usize;
             let bits = s.bits[d];
-            let mut matched_groups = 0usize;
-            let mut extra = 0.0f32;
-            for alts in &c.groups {
-                let group_ok = alts.iter().any(|alt| {
-                    if bits & alt.units != alt.units {
-                        return false;
-                    }
-                    match &alt.phrase {
-                        Some(phrase) if self.phrase_matches(doc, phrase, &phrases) => {
-                            extra += self.deferred_score(doc, phrase, &c.units, &phrases);
-                            true
-                        }
-                        Some(_) => false,
-                        None => true,
-                    }
-                });
-                matched_groups += usize::from(group_ok);
-            }
-            let mut score = s.scores[d] + extra;
+            let matched_groups =
+                c.groups.iter().filter(|alts| alts.iter().any(|alt| bits & alt.units == alt.units)).count();
+            let mut score = s.scores[d];
             s.scores[d] = 0.0;
             s.bits[d] = 0;
             if matched_groups == 0 {
@@ -911,9 +922,8 @@ impl Engine {
             if self.coordination > 0.0 {
                 score *= (matched_groups as f32 / groups).powf(self.coordination);
             }
-            // "Matches everything" lifts a paper above partial matches only for queries short
-            // enough that people mean every word; long, sentence-like queries (SciFact's claims)
-            // rank better by BM25F alone (measured on its train split, see `papersift eval`).
+            // "Matches everything" lifts a paper above partial matches (for queries of up to
+            // `full_match_tier_max_groups` groups; unlimited by default, see `papersift eval`).
             let full = matched_groups == c.groups.len() && c.groups.len() <= self.full_match_tier_max_groups;
             hits.push(Hit { doc, score, full });
         }
@@ -922,79 +932,93 @@ impl Engine {
         hits
     }
 
-    /// Decodes, once per search, the postings and positions of every term used in a phrase.
-    fn decode_phrase_units(&self, alternatives: &[&Alternative], units: &[Unit]) -> PhraseData {
+    /// The papers where a phrase occurs, sorted, each with the BM25F score of the phrase's
+    /// words: a merge join of the words' postings driven by the rarest, then a check of
+    /// relative positions. Every list is decoded once per search.
+    fn phrase_docs(&self, phrase: &[(usize, u32)], units: &[Unit]) -> Vec<(u32, f32)> {
         let n_docs = self.index.len();
-        let mut data = PhraseData::default();
-        for alt in alternatives {
-            let Some(phrase) = &alt.phrase else { continue };
-            for &(u, _) in phrase {
-                if data.units.contains_key(&u) {
+        let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
+        let base = phrase.first().map_or(0, |p| p.1);
+        struct Word {
+            postings: Vec<Posting>,
+            flat: Vec<u32>,
+            offsets: Vec<u32>,
+            offset: u32,
+            idf: f32,
+            mask: u8,
+            cursor: usize,
+        }
+        let mut words = Vec::with_capacity(phrase.len());
+        for &(u, qpos) in phrase {
+            // Phrase units hold exactly the word's own term (no expansions).
+            let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
+            let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
+            let Ok((flat, offsets)) = positions.positions_flat(t.ordinal, &postings) else { return Vec::new() };
+            let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
+            words.push(Word {
+                postings,
+                flat,
+                offsets,
+                offset: qpos - base,
+                idf,
+                mask: units[u].field_mask,
+                cursor: 0,
+            });
+        }
+        let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].postings.len()) else { return Vec::new() };
+        let mut out = Vec::new();
+        for i in 0..words[driver].postings.len() {
+            let doc = words[driver].postings[i].doc;
+            words[driver].cursor = i;
+            // Advance every other word to `doc` (galloping would help only for very uneven lists).
+            let mut all = true;
+            for (j, w) in words.iter_mut().enumerate() {
+                if j == driver {
                     continue;
                 }
-                let mut decoded = Vec::new();
-                for t in units[u].terms.iter().filter(|t| t.source == Source::Text) {
-                    let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { continue };
-                    let (flat, offsets) = match self.index.positions.as_ref() {
-                        Some(file) => file.positions_flat(t.ordinal, &postings).unwrap_or_default(),
-                        None => (Vec::new(), Vec::new()),
-                    };
-                    let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
-                    decoded.push(DecodedTerm { postings, flat, offsets, idf });
+                while w.cursor < w.postings.len() && w.postings[w.cursor].doc < doc {
+                    w.cursor += 1;
                 }
-                data.units.insert(u, decoded);
-            }
-        }
-        data
-    }
-
-    /// Whether `doc` has the phrase's terms at the phrase's relative positions.
-    fn phrase_matches(&self, doc: u32, phrase: &[(usize, u32)], data: &PhraseData) -> bool {
-        let base = phrase[0].1;
-        let mut runs: Vec<(u32, Vec<u32>)> = Vec::with_capacity(phrase.len());
-        for &(u, qpos) in phrase {
-            let mut all = Vec::new();
-            for term in data.units.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(run) = term.run(doc) {
-                    all.extend_from_slice(run);
+                if w.cursor >= w.postings.len() || w.postings[w.cursor].doc != doc {
+                    all = false;
+                    break;
                 }
             }
-            if all.is_empty() {
-                return false;
+            if !all {
+                continue;
             }
-            all.sort_unstable();
-            runs.push((qpos - base, all));
-        }
-        let (first_off, first) = &runs[0];
-        first.iter().any(|&p| {
-            let start = p.wrapping_sub(*first_off);
-            runs[1..].iter().all(|(off, run)| run.binary_search(&start.wrapping_add(*off)).is_ok())
-        })
-    }
-
-    /// The BM25F score of a verified phrase's terms in `doc`.
-    fn deferred_score(&self, doc: u32, phrase: &[(usize, u32)], units: &[Unit], data: &PhraseData) -> f32 {
-        let mut score = 0.0;
-        for &(u, _) in phrase {
-            for term in data.units.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Ok(i) = term.postings.binary_search_by_key(&doc, |p| p.doc) {
-                    let tf = self.pseudo_tf(doc, term.postings[i].tf, units[u].field_mask);
-                    score += term.idf * self.params.saturate(tf);
-                }
+            fn run(w: &Word) -> &[u32] {
+                &w.flat[w.offsets[w.cursor] as usize..w.offsets[w.cursor + 1] as usize]
+            }
+            let first = &words[0];
+            let found = run(first).iter().any(|&p| {
+                let Some(start) = p.checked_sub(first.offset) else { return false };
+                words[1..].iter().all(|w| run(w).binary_search(&(start + w.offset)).is_ok())
+            });
+            if found {
+                let score = words
+                    .iter()
+                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.cursor].tf, w.mask)))
+                    .sum();
+                out.push((doc, score));
             }
         }
-        score
+        out
     }
 
     /// Papers matching any excluded clause, as a dense flag per paper.
     fn excluded_docs(&self, c: &Compiled) -> Vec<bool> {
         let n_docs = self.index.len();
         let mut out = vec![false; n_docs as usize];
-        let phrase_alts: Vec<&Alternative> = c.excluded.iter().flatten().filter(|a| a.phrase.is_some()).collect();
-        let excluded_phrases = self.decode_phrase_units(&phrase_alts, &c.excluded_units);
         let mut seen = vec![0u8; n_docs as usize];
         let mut postings = Vec::new();
         for alt in c.excluded.iter().flatten() {
+            if let Some(phrase) = alt.phrase.as_ref().filter(|p| p.len() > 1) {
+                for (doc, _) in self.phrase_docs(phrase, &c.excluded_units) {
+                    out[doc as usize] = true;
+                }
+                continue;
+            }
             // Count, per paper, the alternative's units it holds; all of them = a match.
             seen.iter_mut().for_each(|x| *x = 0);
             let mut n_units = 0u8;
@@ -1018,11 +1042,7 @@ impl Engine {
             }
             for (doc, &count) in seen.iter().enumerate() {
                 if count == n_units && n_units > 0 {
-                    let ok = match &alt.phrase {
-                        Some(p) if p.len() > 1 => self.phrase_matches(doc as u32, p, &excluded_phrases),
-                        _ => true,
-                    };
-                    out[doc] |= ok;
+                    out[doc] = true;
                 }
             }
         }
@@ -1050,7 +1070,25 @@ impl Engine {
                 Sort::Title => key_title(a).cmp(&key_title(b)),
             }
         };
-        if needed < hits.len() && needed > 0 {
+        if needed == 0 {
+            hits.clear();
+            return;
+        }
+        if needed < hits.len() / 8 {
+            // A small page of a large result set: keep the best `needed` in a bounded heap, so
+            // most hits cost one comparison with the current worst.
+            let mut heap: std::collections::BinaryHeap<Ranked<'_, _>> =
+                std::collections::BinaryHeap::with_capacity(needed + 1);
+            for &h in hits.iter() {
+                if heap.len() < needed {
+                    heap.push(Ranked(h, &cmp));
+                } else if heap.peek().is_some_and(|worst| cmp(&h, &worst.0).is_lt()) {
+                    heap.pop();
+                    heap.push(Ranked(h, &cmp));
+                }
+            }
+            *hits = heap.into_iter().map(|r| r.0).collect();
+        } else if needed < hits.len() {
             hits.select_nth_unstable_by(needed - 1, cmp);
             hits.truncate(needed);
         }
@@ -1059,58 +1097,60 @@ impl Engine {
 
     fn facet_counts(&self, hits: &[Hit]) -> FacetCounts {
         let facets = &self.index.facets;
-        let docs = || hits.iter().map(|h| h.doc);
-        let collect = |name: &str, by_value: bool| -> Vec<(String, u32)> {
-            let Some(col) = facets.column(name) else {
-                return Vec::new();
-            };
-            let counts = col.counts(docs());
-            let mut out: Vec<(String, u32)> =
-                counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (col.values[i].clone(), c)).collect();
-            if by_value {
-                out.sort_by(|a, b| b.0.cmp(&a.0));
-            } else {
-                out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut guard = self.scratch.borrow_mut();
+        let counts = &mut guard.counts;
+        // Counts per value of a column over the hits, into a reused buffer; the non-zero ones
+        // come back as (count, value ordinal).
+        let mut count = |col: &Column| -> Vec<(u32, u32)> {
+            counts.clear();
+            counts.resize(col.values.len(), 0);
+            for h in hits {
+                for &o in col.of(h.doc) {
+                    counts[o as usize] += 1;
+                }
             }
-            out
+            counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| (c, i as u32)).collect()
         };
-        let mut listed = collect(names::LISTED, false);
+        let by_count = |a: &(u32, u32), b: &(u32, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        let named = |col: &Column, list: Vec<(u32, u32)>| -> Vec<(String, u32)> {
+            list.into_iter().map(|(c, o)| (col.values[o as usize].clone(), c)).collect()
+        };
+        let mut out = FacetCounts::default();
+        if let Some(col) = facets.column(names::CATEGORY) {
+            let mut list = count(col);
+            list.sort_by(by_count);
+            out.categories = named(col, list);
+        }
+        if let Some(col) = facets.column(names::MONTH) {
+            let mut list = count(col);
+            list.sort_by(|a, b| b.1.cmp(&a.1)); // values are YYYY-MM: newest first
+            out.months = named(col, list);
+        }
         if let Some(col) = facets.column(names::LISTED) {
-            // Listing order: by the first paper carrying each label.
-            let first = |v: &str| {
-                let ord = col.lookup(v);
-                (0..col.n_docs()).find(|&d| ord.is_some_and(|o| col.of(d).contains(&o))).unwrap_or(u32::MAX)
-            };
-            listed.sort_by_key(|(v, _)| first(v));
+            let mut list = count(col);
+            list.sort_by_key(|&(_, o)| self.listed_order.get(o as usize).copied().unwrap_or(u32::MAX));
+            out.listed = named(col, list);
         }
-        let mut links: Vec<(LinkKind, u32)> = LinkKind::ALL
-            .iter()
-            .map(|&k| (k, docs().filter(|&d| facets.has_link(d, k)).count() as u32))
-            .filter(|&(_, c)| c > 0)
-            .collect();
-        links.sort_by_key(|&(k, _)| k);
-        let authors = match &self.index.authors {
-            Some(col) => {
-                let counts = col.counts(docs());
-                let mut out: Vec<(String, u32)> = counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c > 0)
-                    .map(|(i, &c)| (col.values[i].clone(), c))
-                    .collect();
-                out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                out.truncate(30);
-                out
+        let mut links = [0u32; 5];
+        for h in hits {
+            let mask = facets.link_kinds.get(h.doc as usize).copied().unwrap_or(0);
+            for (k, n) in links.iter_mut().enumerate() {
+                *n += u32::from(mask >> k & 1);
             }
-            None => Vec::new(),
-        };
-        FacetCounts {
-            categories: collect(names::CATEGORY, false),
-            months: collect(names::MONTH, true),
-            listed,
-            links,
-            authors,
         }
+        out.links = LinkKind::ALL.iter().zip(links).filter(|(_, c)| *c > 0).map(|(&k, c)| (k, c)).collect();
+        if let Some(col) = self.index.authors.as_ref().filter(|_| hits.len() <= MAX_AUTHOR_FACET_HITS) {
+            // Hundreds of thousands of names on a big corpus: pick the top 30 by count
+            // before touching any string.
+            let mut list = count(col);
+            if list.len() > MAX_AUTHOR_FACETS {
+                list.select_nth_unstable_by(MAX_AUTHOR_FACETS - 1, by_count);
+                list.truncate(MAX_AUTHOR_FACETS);
+            }
+            list.sort_by(by_count);
+            out.authors = named(col, list);
+        }
+        out
     }
 
     /// A corrected query for words that matched nothing: each replaced by its closest frequent
