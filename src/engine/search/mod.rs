@@ -1123,7 +1123,7 @@ impl Engine {
         }
         if let Some(col) = facets.column(names::MONTH) {
             let mut list = count(col);
-            list.sort_by(|a, b| b.1.cmp(&a.1)); // values are YYYY-MM: newest first
+            list.sort_by_key(|&(_, o)| std::cmp::Reverse(o)); // values are YYYY-MM: newest first
             out.months = named(col, list);
         }
         if let Some(col) = facets.column(names::LISTED) {
