@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cite;
 pub mod engine;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod viewstate;

@@ -104,3 +104,21 @@ fn check(engine: &Engine, case: &Case) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[test]
+fn more_like_this_finds_papers_on_the_same_subject() {
+    let (engine, _) = common::engine_for(&[common::seed_dir()], "mlt");
+    let title_of = |d: u32| engine.index.docs.get(d).unwrap().title;
+    let doc = engine.doc_by_id("scaling-laws-for-neural-machine-translation").expect("id lookup");
+    let related: Vec<String> = engine.more_like_this(doc, 5).into_iter().map(|h| title_of(h.doc)).collect();
+    assert_eq!(related.len(), 5);
+    assert!(!related.contains(&title_of(doc)), "never the paper itself");
+    let scaling = related.iter().filter(|t| t.to_lowercase().contains("scal")).count();
+    assert!(scaling >= 3, "most neighbours of a scaling-law paper are about scaling: {related:?}");
+
+    let pinn =
+        engine.doc_by_id("lagrangian-pinns-a-causality-conforming-solution-to-failure-modes-of-physics").unwrap();
+    let related: Vec<String> = engine.more_like_this(pinn, 3).into_iter().map(|h| title_of(h.doc)).collect();
+    assert!(related.iter().any(|t| t.contains("PINN")), "{related:?}");
+    assert_eq!(engine.doc_by_id("no-such-paper"), None);
+}

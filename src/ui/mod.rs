@@ -1,9 +1,196 @@
-//! The Leptos app (wasm32 only).
+//! The browser app: a Leptos (client-side rendered) explorer over the same engine the CLI uses.
+//!
+//! State lives in one [`ViewState`] signal mirrored in the address bar ([`url`]); results are a
+//! memo of that state, computed synchronously by the engine (a few milliseconds), so every
+//! keystroke renders its own results. The engine itself sits outside the reactive graph in a
+//! thread-local (it is large and not `Send`); a `load` signal says whether it is there.
+//! Components live one per file under [`components`].
 
+mod api;
+mod components;
+mod model;
+mod url;
+
+use std::cell::RefCell;
+
+use crate::engine::index::format::FileKind;
+use crate::engine::search::Engine;
+use crate::viewstate::ViewState;
 use leptos::prelude::*;
 
-/// Mounts the app on `<body>`.
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the engine, if it is loaded.
+pub fn with_engine<R>(f: impl FnOnce(&Engine) -> R) -> Option<R> {
+    ENGINE.with(|e| e.borrow().as_ref().map(f))
+}
+
+/// Where the index stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    /// Fetching: bytes done of total (total 0 until the manifest is read).
+    Loading(u64, u64),
+    /// Ready to search.
+    Ready {
+        /// Papers in the index.
+        papers: u32,
+        /// The collection's title.
+        title: String,
+    },
+    /// Failed, with a headline and what to do.
+    Failed(String, String),
+}
+
+/// What every component can reach.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The current view (mirrored in the URL).
+    pub view: RwSignal<ViewState>,
+    /// The index's state.
+    pub load: RwSignal<Load>,
+    /// Bumped when a lazily loaded file (positions, authors) arrives, so results recompute.
+    pub extras: RwSignal<u32>,
+    /// Text for the polite live region ("Link copied").
+    pub announce: RwSignal<String>,
+    /// Whether the current history entry was made by typing (further typing replaces it).
+    typing: StoredValue<bool>,
+    /// A pending address update from typing (written after a pause).
+    url_timer: StoredValue<Option<TimeoutHandle>>,
+}
+
+impl Ctx {
+    /// Goes to a new view: a new history step.
+    pub fn navigate(&self, next: ViewState) {
+        self.cancel_pending_url();
+        self.typing.set_value(false);
+        url::write(&next, true);
+        self.view.set(next);
+    }
+
+    /// Changes the view without a history step (refinements such as "show more").
+    pub fn refine(&self, next: ViewState) {
+        self.cancel_pending_url();
+        url::write(&next, false);
+        self.view.set(next);
+    }
+
+    /// A keystroke in the search box: the first one of a query starts a history step, later
+    /// ones replace it, and the address is written after a short pause (browsers throttle
+    /// history updates, and an address per keystroke helps no one).
+    pub fn type_query(&self, q: String) {
+        let mut next = self.view.get_untracked();
+        next.q = q;
+        next.paper = None;
+        next.shown = 0;
+        next.ignored.clear();
+        let push = !self.typing.get_value();
+        self.typing.set_value(true);
+        self.view.set(next.clone());
+        self.cancel_pending_url();
+        if push {
+            url::write(&next, true);
+        } else {
+            let handle =
+                set_timeout_with_handle(move || url::write(&next, false), std::time::Duration::from_millis(350)).ok();
+            self.url_timer.set_value(handle);
+        }
+    }
+
+    fn cancel_pending_url(&self) {
+        if let Some(h) = self.url_timer.try_update_value(|t| t.take()).flatten() {
+            h.clear();
+        }
+    }
+}
+
+/// Reports a panic on the page as well as in the console, so a crash is never a blank page.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(body) = doc.body() else { return };
+        let div = doc.get_element_by_id("fatal").or_else(|| doc.create_element("div").ok());
+        if let Some(div) = div {
+            div.set_id("fatal");
+            let _ = div.set_attribute("role", "alert");
+            div.set_text_content(Some(&format!(
+                "papersift stopped because of an internal error: {info}. Reload the page; if it happens again, please report it with this message."
+            )));
+            let _ = body.append_child(&div);
+        }
+    }));
+}
+
+/// Loads the index (and later the optional files) into the engine slot.
+fn start_loading(ctx: Ctx) {
+    ctx.load.set(Load::Loading(0, 0));
+    leptos::task::spawn_local(async move {
+        match api::load(move |done, total| ctx.load.set(Load::Loading(done, total))).await {
+            Ok(index) => {
+                let manifest = index.manifest.clone();
+                let (papers, title) = (index.len(), manifest.title.clone());
+                ENGINE.with(|e| *e.borrow_mut() = Some(Engine::new(index)));
+                ctx.load.set(Load::Ready { papers, title });
+                // Phrase search and the author facet: fetched once the list is usable.
+                for kind in [FileKind::Positions, FileKind::Authors] {
+                    match api::load_extra(&manifest, kind).await {
+                        Ok(bytes) => {
+                            let attached = ENGINE.with(|e| {
+                                e.borrow_mut().as_mut().map(|engine| match kind {
+                                    FileKind::Positions => engine.index.attach_positions(bytes),
+                                    _ => engine.index.attach_authors(bytes),
+                                })
+                            });
+                            match attached {
+                                Some(Ok(())) => ctx.extras.update(|n| *n += 1),
+                                Some(Err(e)) => ctx.announce.set(format!("{} could not be used: {e}", kind.role())),
+                                None => {}
+                            }
+                        }
+                        Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
+                    }
+                }
+            }
+            Err(e) => ctx.load.set(Load::Failed(e.title().to_string(), e.detail())),
+        }
+    });
+}
+
+/// Mounts the app.
 pub fn start() {
-    console_error_panic_hook::set_once();
-    mount_to_body(|| view! { <main><h1>"papersift"</h1></main> });
+    install_panic_hook();
+    mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let ctx = Ctx {
+        view: RwSignal::new(url::current()),
+        load: RwSignal::new(Load::Loading(0, 0)),
+        extras: RwSignal::new(0),
+        announce: RwSignal::new(String::new()),
+        typing: StoredValue::new(false),
+        url_timer: StoredValue::new(None),
+    };
+    provide_context(ctx);
+    start_loading(ctx);
+    // Back and forward: read the address, do not write it.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        ctx.typing.set_value(false);
+        ctx.view.set(url::current());
+    });
+    components::keyboard::install(ctx);
+    view! {
+        <components::header::Header/>
+        <components::app_body::AppBody/>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{move || ctx.announce.get()}</div>
+    }
+}
+
+/// Retries loading after a failure.
+pub fn retry(ctx: Ctx) {
+    ENGINE.with(|e| *e.borrow_mut() = None);
+    start_loading(ctx);
 }

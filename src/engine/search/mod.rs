@@ -10,6 +10,7 @@ pub mod expand;
 pub mod highlight;
 pub mod query;
 pub mod rank;
+pub mod related;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -337,6 +338,8 @@ pub struct Engine {
     /// For each listing-date value, the first paper carrying it (facets show listing order).
     listed_order: Vec<u32>,
     typos: expand::Typos,
+    /// Paper id → document number, built on first use.
+    ids: std::cell::OnceCell<std::collections::HashMap<String, u32>>,
     scratch: RefCell<Scratch>,
 }
 
@@ -357,6 +360,7 @@ impl Engine {
             norms: Vec::new(),
             listed_order: Vec::new(),
             typos: expand::Typos::default(),
+            ids: std::cell::OnceCell::new(),
             scratch: RefCell::default(),
         };
         engine.set_params(Bm25f::default());

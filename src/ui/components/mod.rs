@@ -1,0 +1,16 @@
+//! The app's components, one per file.
+
+pub mod app_body;
+pub mod filter_panel;
+pub mod header;
+pub mod keyboard;
+pub mod link_badges;
+pub mod load_state;
+pub mod marked_text;
+pub mod paper_view;
+pub mod perf;
+pub mod result_item;
+pub mod result_list;
+pub mod search_box;
+pub mod status_line;
+pub mod zero_results;

@@ -1,0 +1,55 @@
+//! Timing marks for measuring the app in a browser: `papersift-first-results` when the first
+//! results are painted, and `window.__papersiftKeystrokes`, the input-to-paint delay of each
+//! keystroke in milliseconds (read by the end-to-end tests and benchmarks).
+
+use std::cell::Cell;
+
+use wasm_bindgen::JsValue;
+
+thread_local! {
+    static INPUT_AT: Cell<Option<f64>> = const { Cell::new(None) };
+    static FIRST_DONE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Records the time stamp of an input event (ms since the time origin).
+pub fn input_started(time_stamp: f64) {
+    INPUT_AT.with(|t| t.set(Some(time_stamp)));
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Call after results were rendered: once the frame is painted, records the marks.
+pub fn results_rendered() {
+    leptos::prelude::request_animation_frame(|| {
+        // A task after the animation frame runs once the frame has been painted.
+        leptos::prelude::set_timeout(
+            || {
+                let t = now();
+                if !FIRST_DONE.with(|f| f.replace(true)) {
+                    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = p.mark("papersift-first-results");
+                    }
+                }
+                if let Some(start) = INPUT_AT.with(|s| s.take()) {
+                    push_keystroke(t - start);
+                }
+            },
+            std::time::Duration::ZERO,
+        )
+    });
+}
+
+fn push_keystroke(ms: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let key = JsValue::from_str("__papersiftKeystrokes");
+    let list = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let a = js_sys::Array::new();
+        let _ = js_sys::Reflect::set(&window, &key, &a);
+        a.into()
+    });
+    if let Ok(array) = wasm_bindgen::JsCast::dyn_into::<js_sys::Array>(list) {
+        array.push(&JsValue::from_f64(ms));
+    }
+}

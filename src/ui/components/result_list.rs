@@ -1,0 +1,42 @@
+//! The result list (or the listing itself for an empty query), "Show more", and the
+//! zero-result view.
+
+use leptos::prelude::*;
+
+use super::perf;
+use super::result_item::ResultItem;
+use super::zero_results::ZeroResults;
+use crate::ui::model::ResultsModel;
+use crate::ui::Ctx;
+
+/// The list.
+#[component]
+pub fn ResultList(results: Memo<ResultsModel>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    Effect::new(move |_| {
+        results.track();
+        perf::results_rendered();
+    });
+    let more = move |_| {
+        let mut next = ctx.view.get_untracked().without_notes();
+        next.shown = next.shown() + crate::viewstate::PAGE;
+        ctx.refine(next);
+    };
+    let label = move || if results.with(|r| r.empty_query) { "Papers in listing order" } else { "Results" };
+    view! {
+        <Show when=move || results.with(|r| r.total > 0) fallback=move || view! { <ZeroResults results=results/> }>
+            <ol class="results" aria-label=label>
+                <For
+                    each=move || results.get().items.into_iter().enumerate()
+                    key=|(i, item)| (*i, item.key)
+                    children=move |(i, item)| view! { <ResultItem item=item index=i/> }
+                />
+            </ol>
+            <Show when=move || results.with(|r| r.total > r.items.len())>
+                <button type="button" class="button more" on:click=more>
+                    {move || results.with(|r| format!("Show more ({} of {} shown)", r.items.len(), r.total))}
+                </button>
+            </Show>
+        </Show>
+    }
+}

@@ -1,0 +1,58 @@
+//! The search box: focused on load, one search per keystroke, `/` to come back to it.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use super::perf;
+use crate::ui::Ctx;
+
+/// The id other components use to focus the box.
+pub const SEARCH_ID: &str = "search";
+
+/// Focuses the search box.
+pub fn focus() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(SEARCH_ID)) {
+        use wasm_bindgen::JsCast;
+        if let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>() {
+            let _ = input.focus();
+        }
+    }
+}
+
+/// The search form.
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let input = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        // Focus once on load, unless a paper view opened directly from a link.
+        if let Some(el) = input.get() {
+            if ctx.view.get_untracked().paper.is_none() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="visually-hidden" for=SEARCH_ID>"Search papers"</label>
+            <span class="search-icon" aria-hidden="true">"⌕"</span>
+            <input
+                id=SEARCH_ID
+                node_ref=input
+                type="search"
+                autocomplete="off"
+                spellcheck="false"
+                placeholder="Search titles, abstracts, authors…  ( / )"
+                aria-describedby="search-help"
+                prop:value=move || ctx.view.with(|v| v.q.clone())
+                on:input=move |ev| {
+                    perf::input_started(ev.time_stamp());
+                    ctx.type_query(event_target_value(&ev));
+                }
+            />
+            <span id="search-help" class="visually-hidden">
+                "Type to search as you go. Quotes for phrases, a minus to exclude, title:, author:, cat: to scope. Arrow keys move through results."
+            </span>
+        </form>
+    }
+}

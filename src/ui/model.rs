@@ -1,0 +1,127 @@
+//! What the views show, computed from the view state and the engine: result rows with their
+//! highlights, facet counts, notices, and the open paper. Plain data (cheap to compare), so
+//! the memo that holds it re-renders only what changed.
+
+use crate::engine::corpus::{Link, Paper};
+use crate::engine::search::{FacetCounts, Marked, Request};
+use crate::viewstate::ViewState;
+
+use super::with_engine;
+
+/// One result row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Document number.
+    pub doc: u32,
+    /// Changes whenever what the row shows changes (the list's key).
+    pub key: u64,
+    /// The paper's id.
+    pub id: String,
+    /// Title with matches marked.
+    pub title: Marked,
+    /// A query-dependent abstract snippet with matches marked.
+    pub snippet: Marked,
+    /// Links from the abstract.
+    pub links: Vec<Link>,
+    /// ISO date.
+    pub date: Option<String>,
+    /// Listing date label.
+    pub listed: Option<String>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+}
+
+/// The result list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResultsModel {
+    /// Matching papers.
+    pub total: usize,
+    /// Search time in milliseconds.
+    pub millis: f64,
+    /// Rows shown.
+    pub items: Vec<Item>,
+    /// Facet counts.
+    pub facets: FacetCounts,
+    /// Notices about the query.
+    pub notices: Vec<String>,
+    /// "Did you mean".
+    pub suggestion: Option<String>,
+    /// Completions of the word being typed.
+    pub completions: Vec<String>,
+    /// Whether the query is empty (the listing itself is shown).
+    pub empty_query: bool,
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Runs the view's search.
+pub fn results(view: &ViewState) -> Option<ResultsModel> {
+    with_engine(|engine| {
+        let started = now();
+        let mut req = Request::new(&view.q);
+        req.filters = view.filters.clone();
+        req.sort = view.sort;
+        req.limit = view.shown();
+        let r = engine.search(&req);
+        let items = r
+            .hits
+            .iter()
+            .filter_map(|h| {
+                let p = engine.index.docs.get(h.doc).ok()?;
+                let (title, snippet) = engine.highlight(h.doc, &r.matched)?;
+                let key = xxhash_rust::xxh3::xxh3_64(
+                    format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
+                );
+                Some(Item {
+                    doc: h.doc,
+                    key,
+                    id: p.id,
+                    title,
+                    snippet,
+                    links: p.links,
+                    date: p.date,
+                    listed: p.listed,
+                    categories: p.categories,
+                    authors: p.authors,
+                })
+            })
+            .collect();
+        ResultsModel {
+            total: r.total,
+            millis: now() - started,
+            items,
+            facets: r.facets.unwrap_or_default(),
+            notices: r.notices.iter().map(ToString::to_string).collect(),
+            suggestion: r.suggestion,
+            completions: r.completions,
+            empty_query: view.q.trim().is_empty(),
+        }
+    })
+}
+
+/// The open paper and its neighbours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperModel {
+    /// The paper.
+    pub paper: Paper,
+    /// Similar papers: (id, title).
+    pub related: Vec<(String, String)>,
+}
+
+/// Looks up the open paper.
+pub fn paper(id: &str) -> Option<Option<PaperModel>> {
+    with_engine(|engine| {
+        let doc = engine.doc_by_id(id)?;
+        let paper = engine.index.docs.get(doc).ok()?;
+        let related = engine
+            .more_like_this(doc, 5)
+            .into_iter()
+            .filter_map(|h| engine.index.docs.get(h.doc).ok().map(|p| (p.id, p.title)))
+            .collect();
+        Some(PaperModel { paper, related })
+    })
+}
