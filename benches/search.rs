@@ -79,8 +79,26 @@ fn bench_corpus(c: &mut Criterion, name: &str, engine: &Engine) {
     group.finish();
 }
 
+/// The app's work per keystroke besides the search: highlighting the 20 shown results.
+fn bench_highlight(c: &mut Criterion, engine: &Engine) {
+    let mut req = Request::new("quantization of large language models");
+    req.limit = 20;
+    let r = engine.search(&req);
+    let papers: Vec<_> = r.hits.iter().map(|h| engine.index.docs.get(h.doc).unwrap()).collect();
+    c.bench_function("highlight/seed-20-results", |b| {
+        b.iter(|| {
+            let mut h = engine.highlighter(&r.matched);
+            papers
+                .iter()
+                .map(|p| h.mark(&p.title).ranges.len() + h.snippet(&p.abstract_text).ranges.len())
+                .sum::<usize>()
+        })
+    });
+}
+
 fn bench_search(c: &mut Criterion) {
     let seed = engine(&[root().join("seeds")]).expect("the seed builds");
+    bench_highlight(c, &seed);
     bench_corpus(c, "seed", &seed);
     match engine(&[root().join("../shared/corpora/arxiv_cs_daily_2025-03_2026-07.jsonl.gz")]) {
         Some(arxiv) => bench_corpus(c, "arxiv-75k", &arxiv),

@@ -127,6 +127,28 @@ pub struct SurfaceToken {
     pub joined: bool,
 }
 
+/// The first two letters of a word as it would be normalised, when that is cheap to know
+/// (ASCII); `None` means "normalise to find out".
+pub fn ascii_prefix2(raw: &str) -> Option<[u8; 2]> {
+    let mut out = [0u8; 2];
+    let mut n = 0;
+    for b in raw.bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        if b == b'\'' || b == b'-' {
+            continue;
+        }
+        if n < 2 {
+            out[n] = b.to_ascii_lowercase();
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    Some(out)
+}
+
 /// Finds and normalises the words of `text` (see the module docs), appending them to `out`
 /// with positions from `first_position`; returns the position after the last word.
 pub fn surfaces_into(text: &str, first_position: u32, out: &mut Vec<SurfaceToken>) -> u32 {
@@ -213,8 +235,9 @@ fn is_vowelless_plural(surface: &str) -> bool {
 }
 
 /// A word found in the text: one or more parts joined by hyphens.
-struct Word {
-    parts: Vec<(usize, usize)>,
+pub(crate) struct Word {
+    /// Byte ranges of the hyphen-separated parts.
+    pub(crate) parts: Vec<(usize, usize)>,
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -228,58 +251,54 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits text into words. A word is a run of letters and digits, which may contain a `.`
 /// between digits (`1.7`), an apostrophe before a letter (`model's`), and hyphens between
 /// letters or digits (which split it into parts). URLs are skipped.
-fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
+pub(crate) fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    // Walks the text by byte offset, decoding one character at a time (no per-text buffer):
+    // this runs over every abstract at build time and over every shown result per keystroke.
+    let char_at = move |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
+    let mut at = 0usize;
     std::iter::from_fn(move || {
-        while i < chars.len() {
-            let (at, c) = chars[i];
-            if !c.is_alphanumeric() {
-                i += 1;
+        while let Some(c) = char_at(at) {
+            if !is_word_char(c) {
+                at += c.len_utf8();
                 continue;
             }
             if starts_url(&text[at..]) {
-                while i < chars.len() && !chars[i].1.is_whitespace() {
-                    i += 1;
-                }
+                at = text[at..].find(char::is_whitespace).map_or(text.len(), |i| at + i);
                 continue;
             }
             let mut parts = Vec::new();
             let mut part_start = at;
-            let mut j = i;
+            let mut j = at;
+            let mut cur = c;
             let mut apostrophe_at: Option<usize> = None;
             loop {
-                let next = chars.get(j + 1).map(|&(_, c)| c);
-                let (_, cur) = chars[j];
-                let at_end = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
+                let next_at = j + cur.len_utf8();
+                let next = char_at(next_at);
+                let after_at = next_at + next.map_or(0, char::len_utf8);
+                let after = next.and_then(|_| char_at(after_at));
                 match next {
-                    Some(n) if n.is_alphanumeric() => j += 1,
-                    Some('.') if cur.is_ascii_digit() && chars.get(j + 2).is_some_and(|&(_, d)| d.is_ascii_digit()) => {
-                        j += 2
+                    Some(n) if is_word_char(n) => {
+                        j = next_at;
+                        cur = n;
                     }
-                    Some(a)
-                        if is_apostrophe(a)
-                            && cur.is_alphabetic()
-                            && chars.get(j + 2).is_some_and(|&(_, d)| d.is_alphabetic()) =>
-                    {
-                        apostrophe_at.get_or_insert(j + 1);
-                        j += 2
+                    Some('.') if cur.is_ascii_digit() && after.is_some_and(|d| d.is_ascii_digit()) => {
+                        j = after_at;
+                        cur = after.unwrap_or(cur);
                     }
-                    Some(h) if is_hyphen(h) && chars.get(j + 2).is_some_and(|&(_, d)| d.is_alphanumeric()) => {
-                        parts.push((
-                            part_start,
-                            trim_possessive(text, part_start, at_end(j + 1), apostrophe_at.take().map(|k| chars[k].0)),
-                        ));
-                        part_start = chars[j + 2].0;
-                        j += 2;
+                    Some(a) if is_apostrophe(a) && cur.is_alphabetic() && after.is_some_and(char::is_alphabetic) => {
+                        apostrophe_at.get_or_insert(next_at);
+                        j = after_at;
+                        cur = after.unwrap_or(cur);
+                    }
+                    Some(h) if is_hyphen(h) && after.is_some_and(is_word_char) => {
+                        parts.push((part_start, trim_possessive(text, part_start, next_at, apostrophe_at.take())));
+                        part_start = after_at;
+                        j = after_at;
+                        cur = after.unwrap_or(cur);
                     }
                     _ => {
-                        let end = at_end(j + 1);
-                        parts.push((
-                            part_start,
-                            trim_possessive(text, part_start, end, apostrophe_at.take().map(|k| chars[k].0)),
-                        ));
-                        i = j + 1;
+                        parts.push((part_start, trim_possessive(text, part_start, next_at, apostrophe_at.take())));
+                        at = next_at;
                         return Some(Word { parts });
                     }
                 }
@@ -287,6 +306,16 @@ fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
         }
         None
     })
+}
+
+/// Letters and digits (with an ASCII fast path).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Ends a part before a possessive `'s` (`model's` → `model`); other apostrophes stay inside
@@ -303,8 +332,10 @@ fn trim_possessive(text: &str, start: usize, end: usize, apostrophe: Option<usiz
 }
 
 fn starts_url(s: &str) -> bool {
-    let head = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.")
+    // Byte comparisons only: this runs for every word of every text.
+    let b = s.as_bytes();
+    let starts = |p: &[u8]| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+    starts(b"http://") || starts(b"https://") || starts(b"www.")
 }
 
 #[cfg(test)]

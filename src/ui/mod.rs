@@ -7,9 +7,10 @@
 //! Components live one per file under [`components`].
 
 mod api;
-mod components;
-mod model;
-mod url;
+pub mod bench;
+pub mod components;
+pub mod model;
+pub mod url;
 
 use std::cell::RefCell;
 
@@ -56,14 +57,14 @@ pub struct Ctx {
     pub announce: RwSignal<String>,
     /// Whether the current history entry was made by typing (further typing replaces it).
     typing: StoredValue<bool>,
-    /// A pending address update from typing (written after a pause).
-    url_timer: StoredValue<Option<TimeoutHandle>>,
+    /// A pending address update from typing (written after a pause), with its view.
+    url_timer: StoredValue<Option<(TimeoutHandle, ViewState)>>,
 }
 
 impl Ctx {
     /// Goes to a new view: a new history step.
     pub fn navigate(&self, next: ViewState) {
-        self.cancel_pending_url();
+        self.flush_pending_url();
         self.typing.set_value(false);
         url::write(&next, true);
         self.view.set(next);
@@ -71,7 +72,7 @@ impl Ctx {
 
     /// Changes the view without a history step (refinements such as "show more").
     pub fn refine(&self, next: ViewState) {
-        self.cancel_pending_url();
+        self.flush_pending_url();
         url::write(&next, false);
         self.view.set(next);
     }
@@ -88,19 +89,31 @@ impl Ctx {
         let push = !self.typing.get_value();
         self.typing.set_value(true);
         self.view.set(next.clone());
-        self.cancel_pending_url();
+        self.flush_pending_url();
         if push {
             url::write(&next, true);
         } else {
-            let handle =
-                set_timeout_with_handle(move || url::write(&next, false), std::time::Duration::from_millis(350)).ok();
-            self.url_timer.set_value(handle);
+            let url_timer = self.url_timer;
+            let pending = next.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    url_timer.set_value(None);
+                    url::write(&pending, false);
+                },
+                std::time::Duration::from_millis(350),
+            );
+            if let Ok(h) = handle {
+                self.url_timer.set_value(Some((h, next)));
+            }
         }
     }
 
-    fn cancel_pending_url(&self) {
-        if let Some(h) = self.url_timer.try_update_value(|t| t.take()).flatten() {
+    /// Writes a pending typing update now, so the step it belongs to is complete before the
+    /// next one starts.
+    fn flush_pending_url(&self) {
+        if let Some((h, view)) = self.url_timer.try_update_value(|t| t.take()).flatten() {
             h.clear();
+            url::write(&view, false);
         }
     }
 }

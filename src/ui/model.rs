@@ -67,12 +67,13 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
         req.sort = view.sort;
         req.limit = view.shown();
         let r = engine.search(&req);
+        let mut highlighter = engine.highlighter(&r.matched);
         let items = r
             .hits
             .iter()
             .filter_map(|h| {
                 let p = engine.index.docs.get(h.doc).ok()?;
-                let (title, snippet) = engine.highlight(h.doc, &r.matched)?;
+                let (title, snippet) = (highlighter.mark(&p.title), highlighter.snippet(&p.abstract_text));
                 let key = xxhash_rust::xxh3::xxh3_64(
                     format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
                 );

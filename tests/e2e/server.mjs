@@ -16,6 +16,7 @@ const TYPES = {
  * Returns { url, close, log } where log lists { path, bytes } of every response.
  */
 export function serve(root, { prefix = '/', headers = {} } = {}) {
+  root = path.resolve(root);
   const log = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -27,7 +28,7 @@ export function serve(root, { prefix = '/', headers = {} } = {}) {
     p = p.slice(prefix.length);
     if (p === '' || p.endsWith('/')) p += 'index.html';
     const file = path.join(root, path.normalize(p));
-    if (!file.startsWith(path.resolve(root))) {
+    if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }

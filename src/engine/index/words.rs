@@ -7,14 +7,15 @@
 //! a bitset over term ordinals marking terms that are themselves surface words. Together they
 //! give every surface word.
 //!
-//! Each surface word also carries its *share*: its occurrences as a fraction of its term's,
-//! in 1–255. Completions rank and show words by it ("quantization", not "quantized", for the
+//! Each surface word also carries its *share*: its occurrences as a fraction of its term's
+//! (1–255 for terms that are words themselves; 1–15 in the FST value, where every bit costs
+//! bytes). Completions rank and show words by it ("quantization", not "quantized", for the
 //! term `quantiz`).
 //!
 //! Payload:
 //!
 //! ```text
-//! varint  FST byte length, then the fst::Map bytes: surface → ordinal | share << 32
+//! varint  FST byte length, then the fst::Map bytes: surface → ordinal << 4 | share (1–15)
 //! bytes   ceil(n_terms / 8) bitset, bit (ord % 8) of byte (ord / 8): term `ord` is a surface
 //! bytes   one share per set bit, in ordinal order
 //! ```
@@ -34,7 +35,7 @@ pub fn encode<'a>(surfaces: &[(&str, u32, u8)], term_of: impl Fn(u32) -> &'a str
             is_surface[ord as usize / 8] |= 1 << (ord % 8);
             shares.push(share);
         } else {
-            fst.insert(surface.as_bytes(), u64::from(ord) | u64::from(share) << 32)
+            fst.insert(surface.as_bytes(), u64::from(ord) << 4 | u64::from(share.div_ceil(17).clamp(1, 15)))
                 .expect("surfaces are inserted in sorted order without duplicates");
         }
     }
@@ -47,9 +48,9 @@ pub fn encode<'a>(surfaces: &[(&str, u32, u8)], term_of: impl Fn(u32) -> &'a str
     out
 }
 
-/// Splits a words-FST value into (ordinal, share).
+/// Splits a words-FST value into (ordinal, share on the 1–255 scale).
 pub fn unpack(value: u64) -> (u64, u8) {
-    (value & 0xffff_ffff, (value >> 32) as u8)
+    (value >> 4, ((value & 15) * 17) as u8)
 }
 
 /// The decoded words file.

@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use serde::Serialize;
 
 use crate::engine::index::Index;
@@ -19,6 +21,23 @@ pub struct Marked {
 }
 
 impl Marked {
+    /// The text as HTML: every character escaped (`&`, `<`, `>`, `"`, `'`), matches wrapped in
+    /// `<mark>`. Lets the UI set a whole snippet with one DOM call instead of a node per piece;
+    /// the escaping is what keeps paper text from ever becoming markup.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.ranges.len() * 13 + 16);
+        for (piece, hit) in self.pieces() {
+            if hit {
+                out.push_str("<mark>");
+            }
+            escape_html_into(piece, &mut out);
+            if hit {
+                out.push_str("</mark>");
+            }
+        }
+        out
+    }
+
     /// The text split into `(piece, highlighted)` runs, in order.
     pub fn pieces(&self) -> Vec<(&str, bool)> {
         let mut out = Vec::new();
@@ -37,40 +56,125 @@ impl Marked {
     }
 }
 
+/// Appends `text` with HTML's special characters escaped.
+pub fn escape_html_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Target snippet length in characters.
 pub const SNIPPET_CHARS: usize = 240;
 
 /// Marks matches in text, given the ordinals of matched terms.
+///
+/// Highlighting runs on every result shown, for every keystroke, so it avoids stemming each
+/// word of an abstract: the matched terms' strings are looked up once (the term FST maps
+/// ordinals back to keys), and only words sharing a matched term's first two letters are
+/// stemmed and compared (stemming only ever changes the end of a word).
 pub struct Highlighter<'a> {
-    index: &'a Index,
     analyzer: &'a Analyzer,
-    matched: &'a HashSet<u32>,
-    cache: HashMap<String, Option<u32>>,
+    /// Matched term string → its ordinal.
+    terms: HashMap<String, u32>,
+    /// First two bytes of each matched term, as a 65,536-bit set (one bit test per word).
+    prefixes: Prefixes,
+    /// Surface word → matched ordinal (or none), for words already checked.
+    cache: FxHashMap<String, Option<u32>>,
+}
+
+/// A set of two-byte prefixes.
+struct Prefixes(Vec<u64>);
+
+impl Prefixes {
+    fn new<'s>(terms: impl Iterator<Item = &'s String>) -> Self {
+        let mut bits = vec![0u64; 1024];
+        for t in terms {
+            let i = Self::index(prefix2(t));
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        Prefixes(bits)
+    }
+
+    fn index(p: [u8; 2]) -> usize {
+        usize::from(p[0]) << 8 | usize::from(p[1])
+    }
+
+    fn contains(&self, p: &[u8; 2]) -> bool {
+        let i = Self::index(*p);
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+fn prefix2(s: &str) -> [u8; 2] {
+    let mut out = [0u8; 2];
+    for (slot, b) in out.iter_mut().zip(s.bytes().filter(|&b| b != b'-')) {
+        *slot = b;
+    }
+    out
 }
 
 impl<'a> Highlighter<'a> {
     /// A highlighter for one result page.
     pub fn new(index: &'a Index, analyzer: &'a Analyzer, matched: &'a HashSet<u32>) -> Self {
-        Highlighter { index, analyzer, matched, cache: HashMap::new() }
+        let mut terms = HashMap::new();
+        let fst = index.terms.as_fst();
+        for &ord in matched {
+            if let Some(key) = fst.get_key(u64::from(ord)).and_then(|k| String::from_utf8(k).ok()) {
+                terms.insert(key, ord);
+            }
+        }
+        let prefixes = Prefixes::new(terms.keys());
+        Highlighter { analyzer, terms, prefixes, cache: FxHashMap::default() }
     }
 
     /// Byte ranges of matched words in `text`, with each match's term ordinal.
     fn matches(&mut self, text: &str) -> Vec<(usize, usize, u32)> {
-        if self.matched.is_empty() {
+        if self.terms.is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for t in self.analyzer.analyze(text) {
-            let ord = match self.cache.get(&t.term) {
-                Some(o) => *o,
-                None => {
-                    let o = self.index.term_ordinal(&t.term);
-                    self.cache.insert(t.term.clone(), o);
-                    o
+        let mut tokens = Vec::new();
+        for word in crate::engine::text::words(text) {
+            let (start, end) = (word.parts[0].0, word.parts[word.parts.len() - 1].1);
+            let raw = &text[start..end];
+            // Most words cannot match: their first letters differ from every matched term's.
+            // Checked on the raw text, so they are not even normalised.
+            let candidate = match crate::engine::text::ascii_prefix2(raw) {
+                Some(p) => {
+                    self.prefixes.contains(&p)
+                        || word.parts.iter().any(|&(s, e)| {
+                            crate::engine::text::ascii_prefix2(&text[s..e]).is_some_and(|p| self.prefixes.contains(&p))
+                        })
                 }
+                None => true,
             };
-            if let Some(o) = ord.filter(|o| self.matched.contains(o)) {
-                out.push((t.start, t.end, o));
+            if !candidate {
+                continue;
+            }
+            tokens.clear();
+            crate::engine::text::surfaces_into(raw, 0, &mut tokens);
+            for t in &tokens {
+                if !self.prefixes.contains(&prefix2(&t.surface)) {
+                    continue;
+                }
+                let ord = match self.cache.get(&t.surface) {
+                    Some(o) => *o,
+                    None => {
+                        let o = self.terms.get(&self.analyzer.term_of(&t.surface, t.acronym_plural)).copied();
+                        self.cache.insert(t.surface.clone(), o);
+                        o
+                    }
+                };
+                if let Some(o) = ord {
+                    out.push((start + t.start, start + t.end, o));
+                }
             }
         }
         out.sort_unstable();
@@ -197,6 +301,21 @@ mod tests {
         assert_eq!(merge(vec![(5, 9), (0, 3), (2, 4), (9, 10)]), vec![(0, 4), (5, 10)]);
         let m = Marked { text: "abc def".into(), ranges: vec![(4, 7)] };
         assert_eq!(m.pieces(), vec![("abc ", false), ("def", true)]);
+    }
+
+    #[test]
+    fn html_escapes_everything_but_its_own_marks() {
+        let text = "<script>alert('x')</script> & \"quoted\" <img onerror=x> model";
+        let start = text.find("model").unwrap();
+        let m = Marked { text: text.into(), ranges: vec![(start, start + 5)] };
+        let html = m.to_html();
+        assert_eq!(
+            html,
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot; &lt;img onerror=x&gt; <mark>model</mark>"
+        );
+        // The only tags left are the marks we added.
+        let tags: Vec<&str> = html.match_indices('<').map(|(i, _)| &html[i..i + 6]).collect();
+        assert_eq!(tags, vec!["<mark>", "</mark"]);
     }
 
     #[test]

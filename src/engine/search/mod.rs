@@ -1185,8 +1185,13 @@ impl Engine {
     /// Highlights a hit: the title with matches marked and a query-dependent abstract snippet.
     pub fn highlight(&self, doc: u32, matched: &HashSet<u32>) -> Option<(Marked, Marked)> {
         let paper = self.index.docs.get(doc).ok()?;
-        let mut h = Highlighter::new(&self.index, &self.analyzer, matched);
+        let mut h = self.highlighter(matched);
         Some((h.mark(&paper.title), h.snippet(&paper.abstract_text)))
+    }
+
+    /// A highlighter for a page of results (reuse it across the page: it caches words).
+    pub fn highlighter<'a>(&'a self, matched: &'a HashSet<u32>) -> Highlighter<'a> {
+        Highlighter::new(&self.index, &self.analyzer, matched)
     }
 }
 

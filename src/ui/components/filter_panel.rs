@@ -29,7 +29,14 @@ fn list(v: &mut ViewState, f: Facet) -> &mut Vec<String> {
 
 /// One group of checkboxes.
 #[component]
-fn FacetGroup(title: &'static str, facet: Facet, values: Signal<Vec<(String, u32)>>) -> impl IntoView {
+fn FacetGroup(
+    /// The group's legend.
+    title: &'static str,
+    /// Which filter it edits.
+    facet: Facet,
+    /// Values and counts.
+    values: Signal<Vec<(String, u32)>>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let rows = move || {
         let mut rows = values.get();
@@ -59,24 +66,25 @@ fn FacetGroup(title: &'static str, facet: Facet, values: Signal<Vec<(String, u32
             <fieldset class="facet">
                 <legend>{title}</legend>
                 <ul>
-                    {move || {
-                        rows()
-                            .into_iter()
-                            .map(|(value, count)| {
-                                let checked = ctx.view.with(|v| list(&mut v.clone(), facet).contains(&value));
-                                let v2 = value.clone();
-                                view! {
-                                    <li>
-                                        <label>
-                                            <input type="checkbox" prop:checked=checked on:change=move |_| toggle(v2.clone())/>
-                                            <span class="facet-value">{value}</span>
-                                            <span class="facet-count">{count}</span>
-                                        </label>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    <For
+                        each=move || {
+                            let selected = ctx.view.with(|v| list(&mut v.clone(), facet).clone());
+                            rows().into_iter().map(move |(value, count)| (selected.contains(&value), value, count)).collect::<Vec<_>>()
+                        }
+                        key=|row| row.clone()
+                        children=move |(checked, value, count)| {
+                            let v2 = value.clone();
+                            view! {
+                                <li>
+                                    <label>
+                                        <input type="checkbox" prop:checked=checked on:change=move |_| toggle(v2.clone())/>
+                                        <span class="facet-value">{value}</span>
+                                        <span class="facet-count">{count}</span>
+                                    </label>
+                                </li>
+                            }
+                        }
+                    />
                 </ul>
             </fieldset>
         </Show>
@@ -85,7 +93,10 @@ fn FacetGroup(title: &'static str, facet: Facet, values: Signal<Vec<(String, u32
 
 /// The panel.
 #[component]
-pub fn FilterPanel(results: Memo<ResultsModel>) -> impl IntoView {
+pub fn FilterPanel(
+    /// The current results (for facet counts).
+    results: Memo<ResultsModel>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let links = move || {
         let mut rows = results.with(|r| r.facets.links.clone());

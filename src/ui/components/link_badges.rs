@@ -16,7 +16,10 @@ fn label(kind: LinkKind) -> &'static str {
 
 /// The badges.
 #[component]
-pub fn LinkBadges(links: Vec<Link>) -> impl IntoView {
+pub fn LinkBadges(
+    /// The links to show (only http(s) ones become links).
+    links: Vec<Link>,
+) -> impl IntoView {
     let links: Vec<Link> = links.into_iter().filter(|l| is_http_url(&l.url)).collect();
     (!links.is_empty()).then(|| {
         view! {

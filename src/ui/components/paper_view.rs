@@ -89,7 +89,10 @@ fn abstract_view(text: &str) -> impl IntoView {
 }
 
 #[component]
-fn Related(related: Vec<(String, String)>) -> impl IntoView {
+fn Related(
+    /// (id, title) of each related paper.
+    related: Vec<(String, String)>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
         <section class="related" aria-labelledby="related-title">
@@ -118,7 +121,10 @@ fn Related(related: Vec<(String, String)>) -> impl IntoView {
 }
 
 #[component]
-fn PaperArticle(model: PaperModel) -> impl IntoView {
+fn PaperArticle(
+    /// The paper and its neighbours.
+    model: PaperModel,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let p: Paper = model.paper;
     let cite = bibtex(&p);

@@ -1,6 +1,7 @@
 //! Timing marks for measuring the app in a browser: `papersift-first-results` when the first
-//! results are painted, and `window.__papersiftKeystrokes`, the input-to-paint delay of each
-//! keystroke in milliseconds (read by the end-to-end tests and benchmarks).
+//! results are painted, `window.__papersiftKeystrokes`, the input-to-paint delay of each
+//! keystroke in milliseconds, and `window.__papersiftRenderMs`, input to DOM updated (read by
+//! the end-to-end tests and benchmarks).
 
 use std::cell::Cell;
 
@@ -20,8 +21,12 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Call after results were rendered: once the frame is painted, records the marks.
+/// Call after results were rendered: records the input-to-DOM time now and, once the frame
+/// is painted, the marks.
 pub fn results_rendered() {
+    if let Some(start) = INPUT_AT.with(|s| s.get()) {
+        push("__papersiftRenderMs", now() - start);
+    }
     leptos::prelude::request_animation_frame(|| {
         // A task after the animation frame runs once the frame has been painted.
         leptos::prelude::set_timeout(
@@ -33,7 +38,7 @@ pub fn results_rendered() {
                     }
                 }
                 if let Some(start) = INPUT_AT.with(|s| s.take()) {
-                    push_keystroke(t - start);
+                    push("__papersiftKeystrokes", t - start);
                 }
             },
             std::time::Duration::ZERO,
@@ -41,9 +46,9 @@ pub fn results_rendered() {
     });
 }
 
-fn push_keystroke(ms: f64) {
+fn push(name: &str, ms: f64) {
     let Some(window) = web_sys::window() else { return };
-    let key = JsValue::from_str("__papersiftKeystrokes");
+    let key = JsValue::from_str(name);
     let list = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
         let a = js_sys::Array::new();
         let _ = js_sys::Reflect::set(&window, &key, &a);

@@ -31,7 +31,12 @@ fn authors_line(authors: &[String]) -> Option<String> {
 
 /// A result row.
 #[component]
-pub fn ResultItem(item: Item, index: usize) -> impl IntoView {
+pub fn ResultItem(
+    /// The row.
+    item: Item,
+    /// Its position in the list (for ids and keyboard focus).
+    index: usize,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let target = paper_view(&ctx, &item.id);
     let href = url::href(&target);

@@ -11,7 +11,10 @@ use crate::ui::Ctx;
 
 /// The list.
 #[component]
-pub fn ResultList(results: Memo<ResultsModel>) -> impl IntoView {
+pub fn ResultList(
+    /// The current results.
+    results: Memo<ResultsModel>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     Effect::new(move |_| {
         results.track();

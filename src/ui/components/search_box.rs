@@ -32,6 +32,17 @@ pub fn SearchBox() -> impl IntoView {
             }
         }
     });
+    // The box shows the view's query, but is only written when they differ (back/forward, a
+    // suggestion, Esc): writing the value the user just typed would reset the editor's state
+    // and force a layout on every keystroke.
+    Effect::new(move |_| {
+        let q = ctx.view.with(|v| v.q.clone());
+        if let Some(el) = input.get() {
+            if el.value() != q {
+                el.set_value(&q);
+            }
+        }
+    });
     view! {
         <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="visually-hidden" for=SEARCH_ID>"Search papers"</label>
@@ -44,7 +55,6 @@ pub fn SearchBox() -> impl IntoView {
                 spellcheck="false"
                 placeholder="Search titles, abstracts, authors…  ( / )"
                 aria-describedby="search-help"
-                prop:value=move || ctx.view.with(|v| v.q.clone())
                 on:input=move |ev| {
                     perf::input_started(ev.time_stamp());
                     ctx.type_query(event_target_value(&ev));

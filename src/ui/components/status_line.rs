@@ -80,7 +80,10 @@ pub fn link_name(k: LinkKind) -> &'static str {
 
 /// The status line.
 #[component]
-pub fn StatusLine(results: Memo<ResultsModel>) -> impl IntoView {
+pub fn StatusLine(
+    /// The current results.
+    results: Memo<ResultsModel>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let summary = move || {
         let r = results.get();

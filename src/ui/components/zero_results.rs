@@ -8,7 +8,10 @@ use crate::ui::{url, Ctx};
 
 /// The zero-result view.
 #[component]
-pub fn ZeroResults(results: Memo<ResultsModel>) -> impl IntoView {
+pub fn ZeroResults(
+    /// The current (empty) results, for the suggestion.
+    results: Memo<ResultsModel>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let search_for = move |q: String| {
         let mut next = ctx.view.get_untracked().without_notes();
