@@ -56,10 +56,10 @@ pub fn bench_keystroke(query: &str) -> Option<Vec<f64>> {
     Some(vec![first * 1000.0, times[10] * 1000.0, parts.0 * 1000.0, parts.1 * 1000.0, parts.2 * 1000.0])
 }
 
-/// Whether the index is loaded.
+/// Whether the index is loaded, positions included (phrase queries need them).
 #[wasm_bindgen]
 pub fn bench_ready() -> bool {
-    with_engine(|_| ()).is_some()
+    with_engine(|e| e.index.positions.is_some()).unwrap_or(false)
 }
 
 /// Times one query: a cold call, two warm-ups, then batches of `k` calls (k so a batch lasts at
