@@ -25,19 +25,101 @@ pub enum View {
     /// The result list.
     #[default]
     List,
+    /// The topic graph (with the result list below it).
+    Topics,
+    /// The paper map (with the result list below it).
+    Map,
 }
 
 impl View {
+    /// Every view, in tab order.
+    pub const ALL: [View; 3] = [View::List, View::Topics, View::Map];
+
     /// The URL name.
     pub fn name(self) -> &'static str {
         match self {
             View::List => "list",
+            View::Topics => "topics",
+            View::Map => "map",
         }
     }
 
     /// Parses a URL name.
     pub fn from_name(s: &str) -> Option<View> {
-        (s == "list").then_some(View::List)
+        View::ALL.into_iter().find(|v| v.name() == s)
+    }
+}
+
+/// The visible part of the graph or map: its centre in map units (0–1 on each axis, stored in
+/// ten-thousandths so views compare exactly) and the zoom factor (in hundredths, 1× to 64×).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Viewport {
+    /// Centre x, 0..=10000.
+    pub x: u16,
+    /// Centre y, 0..=10000.
+    pub y: u16,
+    /// Zoom in hundredths, [`Viewport::MIN_ZOOM`]..=[`Viewport::MAX_ZOOM`].
+    pub zoom: u16,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport { x: 5000, y: 5000, zoom: Viewport::MIN_ZOOM }
+    }
+}
+
+impl Viewport {
+    /// 1×: the whole map.
+    pub const MIN_ZOOM: u16 = 100;
+    /// 64×.
+    pub const MAX_ZOOM: u16 = 6400;
+
+    /// From floats (centre in map units, zoom factor), clamped to the valid range.
+    pub fn new(x: f64, y: f64, zoom: f64) -> Viewport {
+        let unit = |v: f64| if v.is_finite() { (v.clamp(0.0, 1.0) * 10000.0).round() as u16 } else { 5000 };
+        let zoom = if zoom.is_finite() { zoom } else { 1.0 };
+        Viewport {
+            x: unit(x),
+            y: unit(y),
+            zoom: (zoom * 100.0).round().clamp(f64::from(Self::MIN_ZOOM), f64::from(Self::MAX_ZOOM)) as u16,
+        }
+    }
+
+    /// Centre x in map units.
+    pub fn cx(self) -> f64 {
+        f64::from(self.x) / 10000.0
+    }
+
+    /// Centre y in map units.
+    pub fn cy(self) -> f64 {
+        f64::from(self.y) / 10000.0
+    }
+
+    /// Zoom factor.
+    pub fn scale(self) -> f64 {
+        f64::from(self.zoom) / 100.0
+    }
+
+    fn parse(s: &str) -> Option<Viewport> {
+        let mut parts = s.split(',').map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()));
+        let (x, y, z) = (parts.next()??, parts.next()??, parts.next()??);
+        if parts.next().is_some()
+            || !(0.0..=1.0).contains(&x)
+            || !(0.0..=1.0).contains(&y)
+            || !(1.0..=64.0).contains(&z)
+        {
+            return None;
+        }
+        Some(Viewport::new(x, y, z))
+    }
+
+    fn to_param(self) -> String {
+        let trim = |v: f64, digits: usize| {
+            let s = format!("{v:.digits$}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            s.to_string()
+        };
+        format!("{},{},{}", trim(self.cx(), 4), trim(self.cy(), 4), trim(self.scale(), 2))
     }
 }
 
@@ -56,6 +138,8 @@ pub struct ViewState {
     pub shown: usize,
     /// The main view.
     pub view: View,
+    /// The graph's or map's visible part (`None`: the whole).
+    pub viewport: Option<Viewport>,
     /// Parameters that were ignored while reading a URL, with why (not serialised).
     pub ignored: Vec<String>,
 }
@@ -89,7 +173,7 @@ impl ViewState {
                 v.ignored.push(format!("`{shown_key}` (longer than {MAX_PARAM_CHARS} characters)"));
                 continue;
             }
-            let scalar = matches!(key.as_str(), "q" | "sort" | "paper" | "n" | "view" | "from" | "to");
+            let scalar = matches!(key.as_str(), "q" | "sort" | "paper" | "n" | "view" | "vp" | "from" | "to");
             if scalar {
                 if seen.contains(&key.as_str()) {
                     v.ignored.push(format!("`{shown_key}` given more than once (the first one counts)"));
@@ -101,6 +185,7 @@ impl ViewState {
                     "paper" => "paper",
                     "n" => "n",
                     "view" => "view",
+                    "vp" => "vp",
                     "from" => "from",
                     _ => "to",
                 });
@@ -123,6 +208,11 @@ impl ViewState {
                 "view" => match View::from_name(&value) {
                     Some(view) => v.view = view,
                     None => bad("unknown view"),
+                },
+                "vp" => match Viewport::parse(&value) {
+                    Some(vp) if vp != Viewport::default() => v.viewport = Some(vp),
+                    Some(_) => {}
+                    None => bad("not a viewport like 0.5,0.5,2"),
                 },
                 "from" | "to" => match parse_date(&value) {
                     Some(d) if key == "from" => v.filters.date_from = Some(d),
@@ -205,6 +295,9 @@ impl ViewState {
         if self.view != View::List {
             pairs.push(("view", self.view.name().to_string()));
         }
+        if let Some(vp) = self.viewport.filter(|vp| *vp != Viewport::default()) {
+            pairs.push(("vp", vp.to_param()));
+        }
         if self.shown > PAGE {
             pairs.push(("n", self.shown.to_string()));
         }
@@ -258,7 +351,7 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'*' | b',' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -315,7 +408,8 @@ mod tests {
             sort: Sort::Newest,
             paper: Some("trans-lora-towards".into()),
             shown: 40,
-            view: View::List,
+            view: View::Topics,
+            viewport: Some(Viewport::new(0.25, 0.75, 3.5)),
             ignored: vec![],
         };
         let q = v.to_query();
@@ -345,6 +439,20 @@ mod tests {
         assert_eq!(v.view, View::List);
         assert_eq!(v.ignored.len(), 9, "{:?}", v.ignored);
         assert!(v.ignored.iter().any(|i| i.contains("zzz") && i.contains("unknown parameter")));
+    }
+
+    #[test]
+    fn viewports_round_trip_and_bad_ones_are_ignored() {
+        let v = ViewState::from_query("?view=map&vp=0.1234,0.9,2.5");
+        assert_eq!(v.view, View::Map);
+        assert_eq!(v.viewport, Some(Viewport { x: 1234, y: 9000, zoom: 250 }));
+        assert_eq!(v.to_query(), "?view=map&vp=0.1234,0.9,2.5");
+        for bad in ["vp=2,0.5,1", "vp=0.5,0.5,100", "vp=NaN,0.5,2", "vp=0.5,0.5", "vp=a,b,c", "vp=0.5,0.5,2,9"] {
+            let v = ViewState::from_query(bad);
+            assert_eq!(v.viewport, None, "{bad}");
+            assert_eq!(v.ignored.len(), 1, "{bad}");
+        }
+        assert_eq!(ViewState::from_query("vp=0.5,0.5,1").to_query(), "", "the default viewport is left out");
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod eval;
 pub mod index;
 pub mod search;
 pub mod text;
+pub mod topics;

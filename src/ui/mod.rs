@@ -10,13 +10,14 @@ mod api;
 pub mod bench;
 pub mod components;
 pub mod model;
+pub mod pan_zoom;
 pub mod url;
 
 use std::cell::RefCell;
 
 use crate::engine::index::format::FileKind;
 use crate::engine::search::Engine;
-use crate::viewstate::ViewState;
+use crate::viewstate::{View, ViewState};
 use leptos::prelude::*;
 
 thread_local! {
@@ -51,7 +52,7 @@ pub struct Ctx {
     pub view: RwSignal<ViewState>,
     /// The index's state.
     pub load: RwSignal<Load>,
-    /// Bumped when a lazily loaded file (positions, authors) arrives, so results recompute.
+    /// Bumped when a lazily loaded file (positions, topics, authors) arrives, so results recompute.
     pub extras: RwSignal<u32>,
     /// Text for the polite live region ("Link copied").
     pub announce: RwSignal<String>,
@@ -146,13 +147,22 @@ fn start_loading(ctx: Ctx) {
                 let (papers, title) = (index.len(), manifest.title.clone());
                 ENGINE.with(|e| *e.borrow_mut() = Some(Engine::new(index)));
                 ctx.load.set(Load::Ready { papers, title });
-                // Phrase search and the author facet: fetched once the list is usable.
-                for kind in [FileKind::Positions, FileKind::Authors] {
+                // Phrase search, topics and the author facet: fetched once the list is usable
+                // (topics first when the view needs them).
+                let wants_topics = ctx.view.with_untracked(|v| !v.filters.topics.is_empty() || v.view != View::List);
+                let mut kinds = if wants_topics {
+                    vec![FileKind::Topics, FileKind::Positions, FileKind::Authors]
+                } else {
+                    vec![FileKind::Positions, FileKind::Topics, FileKind::Authors]
+                };
+                kinds.retain(|&k| manifest.file(k).is_some());
+                for kind in kinds {
                     match api::load_extra(&manifest, kind).await {
                         Ok(bytes) => {
                             let attached = ENGINE.with(|e| {
                                 e.borrow_mut().as_mut().map(|engine| match kind {
                                     FileKind::Positions => engine.index.attach_positions(bytes),
+                                    FileKind::Topics => engine.index.attach_topics(bytes),
                                     _ => engine.index.attach_authors(bytes),
                                 })
                             });

@@ -3,7 +3,7 @@
 //! the memo that holds it re-renders only what changed.
 
 use crate::engine::corpus::{Link, Paper};
-use crate::engine::search::{FacetCounts, Marked, Request};
+use crate::engine::search::{Engine, FacetCounts, Marked, Request};
 use crate::viewstate::ViewState;
 
 use super::with_engine;
@@ -31,6 +31,8 @@ pub struct Item {
     pub categories: Vec<String>,
     /// Authors.
     pub authors: Vec<String>,
+    /// Primary topic and its label, once topics are loaded.
+    pub topic: Option<(u32, String)>,
 }
 
 /// The result list.
@@ -88,6 +90,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
                     listed: p.listed,
                     categories: p.categories,
                     authors: p.authors,
+                    topic: topic_of(engine, h.doc),
                 })
             })
             .collect();
@@ -104,25 +107,62 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
     })
 }
 
+/// A paper's primary topic (the subtopic when there is one) with its label.
+fn topic_of(engine: &Engine, doc: u32) -> Option<(u32, String)> {
+    let model = engine.index.topics.as_ref()?;
+    let p = model.papers.get(doc as usize)?;
+    let t = p.subtopic.unwrap_or(p.topic);
+    Some((t, model.label(t)))
+}
+
 /// The open paper and its neighbours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaperModel {
     /// The paper.
     pub paper: Paper,
-    /// Similar papers: (id, title).
-    pub related: Vec<(String, String)>,
+    /// Similar papers: (id, title, similarity 0–1 when precomputed).
+    pub related: Vec<(String, String, Option<f32>)>,
+    /// Its topics: (topic id, label, membership 0–1), primary first.
+    pub topics: Vec<(u32, String, f32)>,
+    /// Its keyphrases.
+    pub keyphrases: Vec<String>,
 }
 
-/// Looks up the open paper.
+/// Looks up the open paper. Related papers are the precomputed neighbours once topics are
+/// loaded, a "more like this" search before (or for indexes built without topics).
 pub fn paper(id: &str) -> Option<Option<PaperModel>> {
     with_engine(|engine| {
         let doc = engine.doc_by_id(id)?;
         let paper = engine.index.docs.get(doc).ok()?;
-        let related = engine
-            .more_like_this(doc, 5)
-            .into_iter()
-            .filter_map(|h| engine.index.docs.get(h.doc).ok().map(|p| (p.id, p.title)))
-            .collect();
-        Some(PaperModel { paper, related })
+        let title = |d: u32| engine.index.docs.get(d).ok().map(|p| (p.id, p.title));
+        let model = engine.index.topics.as_ref();
+        let entry = model.and_then(|m| m.papers.get(doc as usize));
+        let related = match entry {
+            Some(e) => e
+                .related
+                .iter()
+                .filter_map(|&(d, s)| title(d).map(|(i, t)| (i, t, Some(f32::from(s) / 255.0))))
+                .collect(),
+            None => engine
+                .more_like_this(doc, 5)
+                .into_iter()
+                .filter_map(|h| title(h.doc).map(|(i, t)| (i, t, None)))
+                .collect(),
+        };
+        let (topics, keyphrases) = match (model, entry) {
+            (Some(m), Some(e)) => {
+                let mut topics: Vec<(u32, String, f32)> = Vec::new();
+                if let Some(s) = e.subtopic {
+                    topics.push((s, m.label(s), 1.0));
+                }
+                for &(t, score) in &e.memberships {
+                    topics.push((t, m.label(t), f32::from(score) / 255.0));
+                }
+                let phrases = e.keyphrases.iter().filter_map(|&p| m.phrases.get(p as usize).cloned()).collect();
+                (topics, phrases)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        Some(PaperModel { paper, related, topics, keyphrases })
     })
 }

@@ -13,6 +13,7 @@ use papersift::engine::index::build::write_index;
 use papersift::engine::index::format::FileKind;
 use papersift::engine::index::{build_index, BuildOptions, Index};
 use papersift::engine::search::{Engine, Filters, Request, Sort};
+use papersift::engine::topics::TopicOptions;
 
 /// The folder the app serves its index from (Trunk copies `public/` into `dist/`).
 pub const DEFAULT_INDEX_DIR: &str = "public/index";
@@ -48,6 +49,15 @@ enum Command {
         /// No progress bar
         #[arg(long, short)]
         quiet: bool,
+        /// Skip topics, related papers and the map (faster builds)
+        #[arg(long)]
+        no_topics: bool,
+        /// Number of top topics [default: from the corpus size, ~10 at 80 papers, ~25 at 75k]
+        #[arg(long)]
+        topics: Option<usize>,
+        /// Neighbours mixed into each paper's vector before clustering
+        #[arg(long, default_value_t = 10, hide = true)]
+        smoothing: usize,
     },
     /// Search an index and print ranked results.
     Search {
@@ -125,6 +135,33 @@ enum ExportCommand {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Each paper's primary topic: {"paper id": topic id, …}.
+    Topics {
+        /// Index folder
+        dir: PathBuf,
+        /// Output file [default: standard output]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Use subtopics where a topic has them
+        #[arg(long)]
+        fine: bool,
+    },
+    /// Each paper's related papers, best first: {"paper id": ["id", …], …}.
+    Related {
+        /// Index folder
+        dir: PathBuf,
+        /// Output file [default: standard output]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// The topic graph and map: topics (label, keyphrases, size, position), edges, papers.
+    Graph {
+        /// Index folder
+        dir: PathBuf,
+        /// Output file [default: standard output]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,7 +187,15 @@ impl From<SortArg> for Sort {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { inputs, out, skip_invalid, title, quiet } => build(inputs, &out, skip_invalid, title, quiet),
+        Command::Build { inputs, out, skip_invalid, title, quiet, no_topics, topics, smoothing } => {
+            let topics = (!no_topics).then(|| TopicOptions {
+                topics,
+                smoothing,
+                threads: papersift::engine::topics::vectors::default_threads(),
+                ..TopicOptions::default()
+            });
+            build(inputs, &out, skip_invalid, BuildOptions { title, topics }, quiet)
+        }
         Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
             let filters = Filters {
                 categories,
@@ -164,6 +209,15 @@ pub fn main() -> ExitCode {
             crate::eval::main(&collection, &split, &runs, tune, cv, write_run.as_deref())
         }
         Command::Export { what: ExportCommand::Papers { dir, out } } => export_papers(&dir, out.as_deref()),
+        Command::Export { what: ExportCommand::Topics { dir, out, fine } } => {
+            open(&dir).and_then(|i| crate::export::topics(&i, fine, out.as_deref()))
+        }
+        Command::Export { what: ExportCommand::Related { dir, out } } => {
+            open(&dir).and_then(|i| crate::export::related(&i, out.as_deref()))
+        }
+        Command::Export { what: ExportCommand::Graph { dir, out } } => {
+            open(&dir).and_then(|i| crate::export::graph(&i, out.as_deref()))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -187,7 +241,7 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, title: String, quiet: bool) -> Result<()> {
+fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, build_options: BuildOptions, quiet: bool) -> Result<()> {
     let started = Instant::now();
     let inputs = if inputs.is_empty() { vec![PathBuf::from(DEFAULT_INPUT)] } else { inputs };
     let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
@@ -208,7 +262,7 @@ fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, title: String, qu
     let read_time = started.elapsed();
     bar.set_prefix("indexing");
     bar.set_position(0);
-    let built = build_index(&corpus.papers, &BuildOptions { title }, &mut |done, total| {
+    let built = build_index(&corpus.papers, &build_options, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -249,7 +303,7 @@ fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, title: String, qu
     Ok(())
 }
 
-fn open(dir: &Path) -> Result<Index> {
+pub fn open(dir: &Path) -> Result<Index> {
     Index::open_dir(dir).with_context(|| format!("opening the index in {}", dir.display()))
 }
 

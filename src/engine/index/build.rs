@@ -22,6 +22,8 @@ pub const FIELD_GAP: u32 = 8;
 pub struct BuildOptions {
     /// A title for the collection, shown by the app.
     pub title: String,
+    /// The topic model's options; `None` builds no topics file.
+    pub topics: Option<crate::engine::topics::TopicOptions>,
 }
 
 /// A finished index, ready to be written: the manifest and the files it lists.
@@ -124,6 +126,45 @@ fn byte_order(strings: &[String]) -> (Vec<u32>, Vec<u32>) {
 
 /// Builds every index file from `papers`, calling `progress(done, total)` as papers are analysed.
 pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
+    // The topic model needs none of the index: natively it runs on a second thread meanwhile.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::scope(|scope| {
+            let topics =
+                options.topics.as_ref().map(|o| scope.spawn(move || crate::engine::topics::compute(papers, o)));
+            let mut built = build_text_index(papers, options, progress);
+            if let Some(handle) = topics {
+                let model = handle.join().expect("the topic model panicked");
+                add_topics(&mut built, &model);
+            }
+            built
+        })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut built = build_text_index(papers, options, progress);
+        if let Some(o) = &options.topics {
+            add_topics(&mut built, &crate::engine::topics::compute(papers, o));
+        }
+        built
+    }
+}
+
+/// Appends the topics file to a built index.
+fn add_topics(built: &mut BuiltIndex, model: &crate::engine::topics::TopicModel) {
+    let bytes = frame(FileKind::Topics, &super::topicfile::encode(model));
+    let hash = content_hash(&bytes);
+    let name = format!("{}.{}.bin", FileKind::Topics.role(), hash);
+    built.manifest.files.push(FileEntry {
+        role: FileKind::Topics.role().to_string(),
+        name: name.clone(),
+        bytes: bytes.len() as u64,
+        hash,
+    });
+    built.files.push((FileKind::Topics, name, bytes));
+}
+
+fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
     let analyzer = Analyzer::new();
     let mut inv = Inverter::default();
     let mut names = NameInverter::default();

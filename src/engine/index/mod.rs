@@ -13,6 +13,7 @@ pub mod format;
 pub mod manifest;
 pub mod postings;
 pub mod read;
+pub mod topicfile;
 pub mod words;
 
 pub use build::{build_index, BuildOptions, BuiltIndex};

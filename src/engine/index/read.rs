@@ -10,6 +10,7 @@ use super::manifest::{FileEntry, Manifest};
 use super::postings::ListFile;
 use super::words::Words;
 use crate::engine::error::FormatError;
+use crate::engine::topics::TopicModel;
 
 /// An opened index.
 #[derive(Debug)]
@@ -36,6 +37,8 @@ pub struct Index {
     pub facets: Facets,
     /// The author facet, when loaded.
     pub authors: Option<Column>,
+    /// The topic model, when the index has one and it is loaded.
+    pub topics: Option<TopicModel>,
 }
 
 /// Checks a file's bytes against its manifest entry.
@@ -144,6 +147,7 @@ impl Index {
             docs,
             facets,
             authors: None,
+            topics: None,
         })
     }
 
@@ -168,6 +172,20 @@ impl Index {
         verify_entry(&entry, &bytes)?;
         self.authors = Some(facets::open_authors(&entry.name, &bytes, self.manifest.papers)?);
         Ok(())
+    }
+
+    /// Adds the topic model (topics, related papers, graph, map).
+    pub fn attach_topics(&mut self, bytes: Vec<u8>) -> Result<(), FormatError> {
+        let entry = self.entry(FileKind::Topics)?;
+        verify_entry(&entry, &bytes)?;
+        let payload = unframe(&entry.name, FileKind::Topics, &bytes)?;
+        self.topics = Some(super::topicfile::decode(&entry.name, payload, self.manifest.papers)?);
+        Ok(())
+    }
+
+    /// Whether the index was built with topics.
+    pub fn has_topics(&self) -> bool {
+        self.manifest.file(FileKind::Topics).is_some()
     }
 
     /// The manifest entry of `kind`.
@@ -243,6 +261,10 @@ impl Index {
         index.attach_positions(positions)?;
         let authors = read(&index.entry(FileKind::Authors)?)?;
         index.attach_authors(authors)?;
+        if index.has_topics() {
+            let topics = read(&index.entry(FileKind::Topics)?)?;
+            index.attach_topics(topics)?;
+        }
         Ok(index)
     }
 }

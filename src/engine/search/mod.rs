@@ -154,6 +154,8 @@ pub enum Notice {
     NeedsPositions,
     /// A `cat:` value matches no category.
     UnknownCategory(String),
+    /// A topic filter was given but the topic model is not loaded (or the index has none).
+    TopicsUnavailable,
     /// Typo-tolerant matches were used for a word.
     Corrected {
         /// The word as typed.
@@ -179,6 +181,9 @@ impl fmt::Display for Notice {
             Notice::Ignored(ws) => write!(f, "Ignored common words: {}.", ws.join(", ")),
             Notice::NeedsPositions => write!(f, "Loading word positions for the phrase search…"),
             Notice::UnknownCategory(c) => write!(f, "No category matches \"{c}\"."),
+            Notice::TopicsUnavailable => {
+                write!(f, "Topics are not available yet, so the topic filter matches nothing.")
+            }
             Notice::Corrected { from, to } => write!(
                 f,
                 "No exact match for \"{from}\"; showing matches for {}.",
@@ -212,6 +217,9 @@ pub struct FacetCounts {
     pub links: Vec<(LinkKind, u32)>,
     /// The most frequent authors (top 30; empty above [`MAX_AUTHOR_FACET_HITS`] results).
     pub authors: Vec<(String, u32)>,
+    /// Topics (top topics and subtopics) by count of papers having them as primary (when
+    /// the topic model is loaded).
+    pub topics: Vec<(u32, u32)>,
 }
 
 /// What a search returns.
@@ -826,18 +834,27 @@ impl Engine {
             }
         }
         if !f.topics.is_empty() {
+            if self.index.topics.is_none() {
+                notices.push(Notice::TopicsUnavailable);
+            }
             for (d, ok) in allowed.iter_mut().enumerate() {
                 if *ok {
-                    *ok = self.primary_topic(d as u32).is_some_and(|t| f.topics.contains(&t));
+                    *ok = self.in_topics(d as u32, &f.topics);
                 }
             }
         }
         Some(allowed)
     }
 
-    /// The primary topic of a paper, once topics exist in the index.
-    pub fn primary_topic(&self, _doc: u32) -> Option<u32> {
-        None
+    /// The primary top topic of a paper, when the topic model is loaded.
+    pub fn primary_topic(&self, doc: u32) -> Option<u32> {
+        self.index.topics.as_ref()?.papers.get(doc as usize).map(|p| p.topic)
+    }
+
+    /// Whether a paper's primary topic or subtopic is one of `topics`.
+    pub fn in_topics(&self, doc: u32, topics: &[u32]) -> bool {
+        let Some(p) = self.index.topics.as_ref().and_then(|m| m.papers.get(doc as usize)) else { return false };
+        topics.contains(&p.topic) || p.subtopic.is_some_and(|s| topics.contains(&s))
     }
 
     /// BM25F's pseudo term frequency for `doc`, from precomputed length normalisations.
@@ -1153,6 +1170,22 @@ impl Engine {
             }
             list.sort_by(by_count);
             out.authors = named(col, list);
+        }
+        if let Some(model) = &self.index.topics {
+            counts.clear();
+            counts.resize(model.topics.len(), 0);
+            for h in hits {
+                if let Some(p) = model.papers.get(h.doc as usize) {
+                    counts[p.topic as usize] += 1;
+                    if let Some(s) = p.subtopic {
+                        counts[s as usize] += 1;
+                    }
+                }
+            }
+            let mut list: Vec<(u32, u32)> =
+                counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(t, &c)| (t as u32, c)).collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            out.topics = list;
         }
         out
     }

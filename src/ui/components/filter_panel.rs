@@ -91,6 +91,73 @@ fn FacetGroup(
     }
 }
 
+/// Topics with counts over the results; a selected subtopic shows under its label.
+#[component]
+fn TopicFacet(
+    /// The current results.
+    results: Memo<ResultsModel>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let rows = move || {
+        ctx.extras.track();
+        let top_level = |t: u32| {
+            crate::ui::with_engine(|e| {
+                e.index.topics.as_ref().and_then(|m| m.topics.get(t as usize)).is_some_and(|x| x.parent.is_none())
+            })
+            .unwrap_or(false)
+        };
+        let mut rows: Vec<(u32, u32)> =
+            results.with(|r| r.facets.topics.iter().filter(|(t, _)| top_level(*t)).take(15).copied().collect());
+        for t in ctx.view.with(|v| v.filters.topics.clone()) {
+            if !rows.iter().any(|(x, _)| *x == t) {
+                rows.push((t, 0));
+            }
+        }
+        crate::ui::with_engine(|e| {
+            let Some(m) = e.index.topics.as_ref() else { return Vec::new() };
+            rows.into_iter().filter(|(t, _)| (*t as usize) < m.topics.len()).map(|(t, c)| (t, m.label(t), c)).collect()
+        })
+        .unwrap_or_default()
+    };
+    let toggle = move |t: u32| {
+        let mut next = ctx.view.get_untracked().without_notes();
+        match next.filters.topics.iter().position(|x| *x == t) {
+            Some(i) => {
+                next.filters.topics.remove(i);
+            }
+            None => next.filters.topics.push(t),
+        }
+        next.shown = 0;
+        ctx.navigate(next);
+    };
+    view! {
+        <Show when=move || !rows().is_empty()>
+            <fieldset class="facet">
+                <legend>"Topic"</legend>
+                <ul>
+                    {move || {
+                        rows()
+                            .into_iter()
+                            .map(|(t, label, count)| {
+                                let checked = ctx.view.with(|v| v.filters.topics.contains(&t));
+                                view! {
+                                    <li>
+                                        <label>
+                                            <input type="checkbox" prop:checked=checked on:change=move |_| toggle(t)/>
+                                            <span class="facet-value">{label}</span>
+                                            <span class="facet-count">{count}</span>
+                                        </label>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </fieldset>
+        </Show>
+    }
+}
+
 /// The panel.
 #[component]
 pub fn FilterPanel(
@@ -149,6 +216,7 @@ pub fn FilterPanel(
                     </ul>
                 </fieldset>
             </Show>
+            <TopicFacet results=results/>
             <FacetGroup title="Listing date" facet=Facet::Listed values=Signal::derive(move || results.with(|r| r.facets.listed.clone()))/>
             <FacetGroup title="Category" facet=Facet::Category values=Signal::derive(move || results.with(|r| r.facets.categories.iter().take(15).cloned().collect()))/>
             <FacetGroup title="Month" facet=Facet::Month values=Signal::derive(move || results.with(|r| r.facets.months.clone()))/>

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::link_badges::LinkBadges;
 use super::result_item::{modified, paper_view};
+use super::topic_chip::TopicChip;
 use crate::ui::model::{self, PaperModel};
 use crate::ui::{url, Ctx};
 
@@ -90,8 +91,8 @@ fn abstract_view(text: &str) -> impl IntoView {
 
 #[component]
 fn Related(
-    /// (id, title) of each related paper.
-    related: Vec<(String, String)>,
+    /// (id, title, similarity when precomputed) of each related paper.
+    related: Vec<(String, String, Option<f32>)>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     view! {
@@ -100,8 +101,11 @@ fn Related(
             <ol>
                 {related
                     .into_iter()
-                    .map(|(id, title)| {
+                    .map(|(id, title, similarity)| {
                         let target = paper_view(&ctx, &id);
+                        let similarity = similarity.map(|s| {
+                            view! { <span class="similarity" title="Similarity of words and phrases">{format!("{:.0}%", s * 100.0)}</span> }
+                        });
                         let href = url::href(&target);
                         view! {
                             <li>
@@ -111,6 +115,8 @@ fn Related(
                                         ctx.navigate(target.clone());
                                     }
                                 }>{title}</a>
+                                " "
+                                {similarity}
                             </li>
                         }
                     })
@@ -169,6 +175,18 @@ fn PaperArticle(
                 })}
             </p>
             <LinkBadges links=p.links.clone()/>
+            {(!model.topics.is_empty()).then(|| view! {
+                <p class="paper-topics">
+                    <span class="label">"Topics"</span>
+                    {model.topics.iter().map(|(t, label, _)| view! { <TopicChip topic=*t label=label.clone()/> }).collect_view()}
+                </p>
+            })}
+            {(!model.keyphrases.is_empty()).then(|| view! {
+                <p class="keyphrases">
+                    <span class="label">"Keyphrases"</span>
+                    {model.keyphrases.iter().map(|k| view! { <span class="keyphrase">{k.clone()}</span> }).collect_view()}
+                </p>
+            })}
             <div class="actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link"</button>
                 <button type="button" class="button" on:click=copy_cite>"Copy BibTeX"</button>
@@ -187,7 +205,11 @@ fn PaperArticle(
 #[component]
 pub fn PaperView() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let model = Memo::new(move |_| ctx.view.with(|v| v.paper.clone()).and_then(|id| model::paper(&id).flatten()));
+    let model = Memo::new(move |_| {
+        // Topics arriving later replace the "more like this" neighbours.
+        ctx.extras.track();
+        ctx.view.with(|v| v.paper.clone()).and_then(|id| model::paper(&id).flatten())
+    });
     move || match model.get() {
         Some(m) => view! { <PaperArticle model=m/> }.into_any(),
         None => view! {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::link_badges::LinkBadges;
 use super::marked_text::MarkedText;
+use super::topic_chip::TopicChip;
 use crate::ui::model::Item;
 use crate::ui::{url, Ctx};
 
@@ -64,7 +65,10 @@ pub fn ResultItem(
                 <p class="snippet">
                     <MarkedText marked=item.snippet.clone()/>
                 </p>
-                <LinkBadges links=item.links.clone()/>
+                <div class="badges-row">
+                    {item.topic.clone().map(|(t, label)| view! { <TopicChip topic=t label=label/> })}
+                    <LinkBadges links=item.links.clone()/>
+                </div>
             </article>
         </li>
     }

@@ -53,13 +53,15 @@ pub fn SearchBox() -> impl IntoView {
                 type="search"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Search titles, abstracts, authors…  ( / )"
+                placeholder="Search titles, abstracts, authors…"
                 aria-describedby="search-help"
                 on:input=move |ev| {
                     perf::input_started(ev.time_stamp());
                     ctx.type_query(event_target_value(&ev));
                 }
             />
+            // A hint for the `/` shortcut, shown only while the box is empty and unfocused.
+            <kbd class="search-key" aria-hidden="true">"/"</kbd>
             <span id="search-help" class="visually-hidden">
                 "Type to search as you go. Quotes for phrases, a minus to exclude, title:, author:, cat: to scope. Arrow keys move through results."
             </span>

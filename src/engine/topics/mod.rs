@@ -1,0 +1,686 @@
+//! Topics, keyphrases, related papers, the topic graph and the paper map, all computed at
+//! build time from titles and abstracts, deterministically (fixed seeds, no clock, no
+//! hash-map order in the output).
+//!
+//! The pipeline: analyse every paper with the index's own analyzer; mine keyphrases
+//! ([`keyphrases`]) and tie acronyms to their expansions ([`acronyms`]); build unit tf-idf
+//! vectors over words and phrases ([`vectors`]); find each paper's nearest neighbours (the
+//! related papers); smooth each vector with its neighbours', which pulls papers of one
+//! subject together the way a shared citation would; cluster the smoothed vectors with
+//! spherical k-means into top topics and, on large corpora, subtopics ([`cluster`]); label
+//! each topic with the keyphrases most particular to it; connect topics and lay out a map
+//! ([`layout`]).
+
+pub mod acronyms;
+pub mod cluster;
+pub mod keyphrases;
+pub mod layout;
+pub mod vectors;
+
+use rustc_hash::FxHashMap;
+
+use crate::engine::corpus::Paper;
+use crate::engine::text::{surfaces_into, Analyzer, SurfaceToken, Token};
+use keyphrases::{Runs, BREAK};
+use vectors::{idf, SparseVec};
+
+/// Choices for the topic model.
+#[derive(Debug, Clone)]
+pub struct TopicOptions {
+    /// Number of top topics; chosen from the corpus size when `None`.
+    pub topics: Option<usize>,
+    /// Related papers kept per paper.
+    pub related: usize,
+    /// Seed for clustering and layout.
+    pub seed: u64,
+    /// Worker threads (results do not depend on it).
+    pub threads: usize,
+    /// Neighbours mixed into each paper's vector before clustering (0: none).
+    pub smoothing: usize,
+}
+
+impl Default for TopicOptions {
+    fn default() -> Self {
+        TopicOptions { topics: None, related: 8, seed: 0x5EED, threads: 1, smoothing: 10 }
+    }
+}
+
+/// A topic: a top topic (`parent` `None`) or a subtopic of one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    /// The top topic this one refines.
+    pub parent: Option<u32>,
+    /// Two to four phrases naming it (indices into [`TopicModel::phrases`]).
+    pub label: Vec<u32>,
+    /// Its most particular keyphrases, best first.
+    pub keyphrases: Vec<u32>,
+    /// Papers whose primary topic (or subtopic) it is.
+    pub size: u32,
+    /// Centre on the map, 0..=65535 on each axis.
+    pub x: u16,
+    /// Centre on the map (y).
+    pub y: u16,
+    /// Radius on the map, same units.
+    pub radius: u16,
+}
+
+/// An edge of the topic graph between two top topics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// One topic (the lower id).
+    pub a: u32,
+    /// The other topic.
+    pub b: u32,
+    /// Strength, 1..=255 (255 the strongest edge of the graph).
+    pub weight: u8,
+    /// Papers of either topic with a strong membership in the other.
+    pub shared_papers: u32,
+    /// Keyphrases particular to both.
+    pub shared_phrases: Vec<u32>,
+}
+
+/// One paper's place in the model.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaperTopics {
+    /// Primary top topic.
+    pub topic: u32,
+    /// Primary subtopic, when its top topic has subtopics.
+    pub subtopic: Option<u32>,
+    /// Top topics by membership, strongest first: (topic, score 0..=255 as cosine × 255).
+    pub memberships: Vec<(u32, u8)>,
+    /// The paper's keyphrases, most particular first.
+    pub keyphrases: Vec<u32>,
+    /// Related papers, best first: (document number, cosine × 255).
+    pub related: Vec<(u32, u8)>,
+    /// Position on the map.
+    pub x: u16,
+    /// Position on the map (y).
+    pub y: u16,
+}
+
+/// Everything the topic step produces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicModel {
+    /// Phrases referenced by topics and papers, as shown.
+    pub phrases: Vec<String>,
+    /// Top topics first, then subtopics.
+    pub topics: Vec<Topic>,
+    /// Topic graph edges (between top topics).
+    pub edges: Vec<Edge>,
+    /// Per paper, by document number.
+    pub papers: Vec<PaperTopics>,
+}
+
+impl TopicModel {
+    /// A topic's label as one string ("scaling laws · compute-optimal").
+    pub fn label(&self, topic: u32) -> String {
+        self.topics
+            .get(topic as usize)
+            .map(|t| {
+                t.label.iter().filter_map(|&p| self.phrases.get(p as usize)).cloned().collect::<Vec<_>>().join(" · ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// Number of top topics.
+    pub fn top_count(&self) -> usize {
+        self.topics.iter().take_while(|t| t.parent.is_none()).count()
+    }
+}
+
+/// Top topics for a corpus of `n` papers when not chosen: about 10 at 80 papers, 20 at 10k,
+/// 25 at 75k (logarithmic: bigger corpora get subtopics rather than ever more top topics).
+pub fn auto_topics(n: usize) -> usize {
+    if n < 12 {
+        return (n / 3).max(1);
+    }
+    ((2.2 * (n as f64).ln()).round() as usize).clamp(2, 40)
+}
+
+/// Subtopics of a top topic of `size` papers (none below 150).
+pub fn auto_subtopics(size: usize) -> usize {
+    if size < 150 {
+        return 0;
+    }
+    ((size as f64 / 40.0).sqrt().round() as usize).clamp(2, 12)
+}
+
+/// What analysis keeps of a corpus.
+struct Analysed {
+    /// Stemmed term → id.
+    terms: Vec<String>,
+    /// Most frequent surface per term (for labels built of single words).
+    surfaces: Vec<String>,
+    /// Per paper: (term, weighted count), by term id.
+    counts: Vec<Vec<(u32, f32)>>,
+    /// Per paper: content-word runs for phrase mining.
+    runs: Vec<Runs>,
+    /// Per paper: the analysed text (title, newline, abstract).
+    texts: Vec<String>,
+    term_ids: FxHashMap<String, u32>,
+}
+
+fn analyse(papers: &[Paper]) -> Analysed {
+    let analyzer = Analyzer::new();
+    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut terms: Vec<String> = Vec::new();
+    let mut surface_counts: Vec<FxHashMap<String, u32>> = Vec::new();
+    let mut counts = Vec::with_capacity(papers.len());
+    let mut runs = Vec::with_capacity(papers.len());
+    let mut texts = Vec::with_capacity(papers.len());
+    // Each distinct surface word is stemmed once: (surface, acronym plural) → term id.
+    let mut stems: FxHashMap<(String, bool), u32> = FxHashMap::default();
+    let mut raw: Vec<SurfaceToken> = Vec::new();
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    for paper in papers {
+        let text = format!("{}\n{}", paper.title, paper.abstract_text);
+        raw.clear();
+        surfaces_into(&text, 0, &mut raw);
+        tokens.clear();
+        ids.clear();
+        for s in raw.drain(..) {
+            let key = (s.surface, s.acronym_plural);
+            let id = match stems.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let term = analyzer.term_of(&key.0, key.1);
+                    let id = match term_ids.get(&term) {
+                        Some(&id) => id,
+                        None => {
+                            let id = terms.len() as u32;
+                            term_ids.insert(term.clone(), id);
+                            terms.push(term);
+                            surface_counts.push(FxHashMap::default());
+                            id
+                        }
+                    };
+                    stems.insert(key.clone(), id);
+                    id
+                }
+            };
+            ids.push(id);
+            tokens.push(Token {
+                term: String::new(),
+                surface: key.0,
+                position: s.position,
+                start: s.start,
+                end: s.end,
+                joined: s.joined,
+            });
+        }
+        let mut doc: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut run = Runs::default();
+        let mut prev: Option<(u32, usize)> = None;
+        for (t, &id) in tokens.iter().zip(&ids) {
+            let term = terms[id as usize].as_str();
+            let numeric = term.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if !numeric {
+                // Title words say what the paper is about: they count twice.
+                *doc.entry(id).or_default() += if t.start < paper.title.len() { 2.0 } else { 1.0 };
+                let sc = &mut surface_counts[id as usize];
+                if let Some(c) = sc.get_mut(&t.surface) {
+                    *c += 1;
+                } else if sc.len() < 8 {
+                    sc.insert(t.surface.clone(), 1);
+                }
+            }
+            if t.joined {
+                continue;
+            }
+            // A run continues only over adjacent words separated by spaces or hyphens.
+            let adjacent = prev.is_some_and(|(p, end)| {
+                p + 1 == t.position && text[end..t.start].chars().all(|c| c == ' ' || c == '-')
+            });
+            if !adjacent && run.terms.last().is_some_and(|&l| l != BREAK) {
+                run.terms.push(BREAK);
+                run.spans.push((0, 0));
+            }
+            if keyphrases::is_content_word(&t.surface, term) && !numeric {
+                run.terms.push(id);
+                run.spans.push((t.start as u32, t.end as u32));
+                prev = Some((t.position, t.end));
+            } else {
+                if run.terms.last().is_some_and(|&l| l != BREAK) {
+                    run.terms.push(BREAK);
+                    run.spans.push((0, 0));
+                }
+                prev = None;
+            }
+        }
+        let mut doc: Vec<(u32, f32)> = doc.into_iter().collect();
+        doc.sort_unstable_by_key(|p| p.0);
+        counts.push(doc);
+        runs.push(run);
+        texts.push(text);
+    }
+    let surfaces = surface_counts
+        .into_iter()
+        .map(|m| {
+            let mut m: Vec<(String, u32)> = m.into_iter().collect();
+            m.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            m.into_iter().next().map(|p| p.0).unwrap_or_default()
+        })
+        .collect();
+    Analysed { terms, surfaces, counts, runs, texts, term_ids }
+}
+
+/// Phrase table after acronyms are tied in: display forms (with "(ACR)" where defined).
+struct PhraseTable {
+    display: Vec<String>,
+    df: Vec<u32>,
+    per_doc: Vec<Vec<(u32, u32)>>,
+    /// Term ids of each phrase (to keep labels from repeating each other).
+    terms: Vec<Vec<u32>>,
+}
+
+/// One way an acronym is expanded: how often, the acronym as written, the expansion as shown.
+type Expansion = (u32, String, String);
+
+fn phrase_table(a: &Analysed, min_df: u32) -> PhraseTable {
+    let mined = keyphrases::mine(&a.runs, &a.texts, min_df);
+    let mut display = mined.display;
+    let mut terms = mined.terms;
+    let mut per_doc = mined.per_doc;
+    let mut by_terms: FxHashMap<Vec<u32>, u32> = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+
+    // Acronym definitions across the corpus: acronym term → expansion terms → (count, forms).
+    let analyzer = Analyzer::new();
+    let mut defs: FxHashMap<String, FxHashMap<Vec<u32>, Expansion>> = FxHashMap::default();
+    for text in &a.texts {
+        for d in acronyms::definitions(text) {
+            let key = analyzer.term_of_word(&d.acronym);
+            let ids: Option<Vec<u32>> = analyzer
+                .analyze(&d.expansion)
+                .into_iter()
+                .filter(|t| !t.joined)
+                .map(|t| a.term_ids.get(&t.term).copied())
+                .collect();
+            let Some(ids) = ids.filter(|ids| ids.len() >= 2) else { continue };
+            let e = defs.entry(key).or_default().entry(ids).or_insert((
+                0,
+                d.acronym.clone(),
+                keyphrases::display_form(&d.expansion),
+            ));
+            e.0 += 1;
+        }
+    }
+    type Expansions = Vec<(Vec<u32>, Expansion)>;
+    let mut defs: Vec<(String, Expansions)> = defs.into_iter().map(|(k, m)| (k, m.into_iter().collect())).collect();
+    defs.sort_by(|x, y| x.0.cmp(&y.0));
+    // Acronym term id → the phrase it stands for.
+    let mut stands_for: FxHashMap<u32, u32> = FxHashMap::default();
+    for (acronym_term, mut expansions) in defs {
+        expansions.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
+        let total: u32 = expansions.iter().map(|e| e.1 .0).sum();
+        let (ids, (count, acronym, form)) = expansions.swap_remove(0);
+        // An acronym defined once, or two ways equally often, is not tied.
+        if count * 2 < total || count < 2 {
+            continue;
+        }
+        let Some(&acronym_id) = a.term_ids.get(&acronym_term) else { continue };
+        let p = match by_terms.get(&ids) {
+            Some(&p) => p,
+            None => {
+                let p = display.len() as u32;
+                display.push(form);
+                terms.push(ids.clone());
+                by_terms.insert(ids, p);
+                p
+            }
+        };
+        if !display[p as usize].ends_with(')') {
+            display[p as usize] = format!("{} ({acronym})", display[p as usize]);
+        }
+        stands_for.insert(acronym_id, p);
+    }
+    // Papers saying the acronym count as saying the phrase.
+    for (doc, counts) in a.counts.iter().enumerate() {
+        for &(t, c) in counts {
+            if let Some(&p) = stands_for.get(&t) {
+                let n = c.round().max(1.0) as u32;
+                let list = &mut per_doc[doc];
+                match list.binary_search_by_key(&p, |e| e.0) {
+                    Ok(j) => list[j].1 += n,
+                    Err(j) => list.insert(j, (p, n)),
+                }
+            }
+        }
+    }
+    let mut df = vec![0u32; display.len()];
+    for list in &per_doc {
+        for &(p, _) in list {
+            df[p as usize] += 1;
+        }
+    }
+    PhraseTable { display, df, per_doc, terms }
+}
+
+/// Computes the topic model of `papers`.
+pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
+    let n = papers.len();
+    if n == 0 {
+        return TopicModel::default();
+    }
+    let timer = StageTimer::new();
+    let a = analyse(papers);
+    timer.mark("analyse");
+    let min_df = ((n / 4000) as u32).max(2);
+    let phrases = phrase_table(&a, min_df);
+    timer.mark("phrases");
+    let n_terms = a.terms.len();
+    let n_features = n_terms + phrases.display.len();
+
+    // Document frequencies of words.
+    let mut term_df = vec![0u32; n_terms];
+    for doc in &a.counts {
+        for &(t, _) in doc {
+            term_df[t as usize] += 1;
+        }
+    }
+    // Words in most papers say nothing about any one of them.
+    let max_df = if n >= 50 { (n / 2) as u32 } else { n as u32 };
+    let vecs: Vec<SparseVec> = (0..n)
+        .map(|d| {
+            let mut pairs: Vec<(u32, f32)> = a.counts[d]
+                .iter()
+                .filter(|&&(t, _)| term_df[t as usize] >= 2 && term_df[t as usize] <= max_df)
+                .map(|&(t, c)| (t, (1.0 + c.ln()) * idf(n, term_df[t as usize])))
+                .collect();
+            pairs.extend(
+                phrases.per_doc[d]
+                    .iter()
+                    .filter(|&&(p, _)| phrases.df[p as usize] >= 2)
+                    .map(|&(p, c)| (n_terms as u32 + p, (1.0 + (c as f32).ln()) * idf(n, phrases.df[p as usize]))),
+            );
+            let mut v = SparseVec::from_pairs(pairs);
+            v.normalize();
+            v.prune(vectors::PRUNE);
+            v.normalize();
+            v
+        })
+        .collect();
+    let k_neighbours = options.related.max(options.smoothing);
+    timer.mark("vectors");
+    let candidates = vectors::neighbours(&vecs, n_features, vectors::CANDIDATES.max(k_neighbours), options.threads);
+    let neighbours = vectors::rerank(&vecs, &candidates, k_neighbours, options.threads);
+    drop(candidates);
+    timer.mark("neighbours");
+
+    // Each paper's vector plus its neighbours', weighted by similarity.
+    let smooth = |base: &[SparseVec], nb: &[Vec<(u32, f32)>]| -> Vec<SparseVec> {
+        vectors::parallel_map(n, options.threads, |d| {
+            let mut pairs: Vec<(u32, f32)> = base[d].idx.iter().copied().zip(base[d].val.iter().copied()).collect();
+            for &(o, s) in nb[d].iter().take(options.smoothing) {
+                let v = &base[o as usize];
+                pairs.extend(v.idx.iter().zip(&v.val).map(|(&i, &w)| (i, w * s)));
+            }
+            let mut v = SparseVec::from_pairs(pairs);
+            v.prune(vectors::CLUSTER_FEATURES);
+            v.normalize();
+            v
+        })
+    };
+    let smoothed = smooth(&vecs, &neighbours);
+
+    let k_top = options.topics.unwrap_or_else(|| auto_topics(n)).clamp(1, n);
+    timer.mark("smoothing");
+    // One restart suffices on large corpora (and two cost seconds there).
+    let restarts = if n > 20_000 { 1 } else { 2 };
+    let top = cluster::kmeans(&smoothed, n_features, k_top, options.seed, restarts, 14, options.threads);
+    timer.mark("top topics");
+    let mut assign = top.assign.clone();
+    let mut topic_of_cluster = relabel_by_size(&assign, top.centroids.len());
+    for c in &mut assign {
+        *c = topic_of_cluster[*c as usize];
+    }
+    let mut centroids = vec![Vec::new(); top.centroids.len()];
+    for (c, centroid) in top.centroids.into_iter().enumerate() {
+        centroids[topic_of_cluster[c] as usize] = centroid;
+    }
+    let k_top = centroids.len();
+    topic_of_cluster.clear();
+
+    // Memberships: cosine to every top topic's centroid, strongest three.
+    let memberships: Vec<Vec<(u32, u8)>> = vectors::parallel_map(n, options.threads, |d| {
+        let mut sims: Vec<(u32, f32)> =
+            centroids.iter().enumerate().map(|(c, cen)| (c as u32, smoothed[d].dot_dense(cen))).collect();
+        sims.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        // The primary topic comes first even when another centroid is marginally closer.
+        if let Some(i) = sims.iter().position(|s| s.0 == assign[d]) {
+            let primary = sims.remove(i);
+            sims.insert(0, primary);
+        }
+        sims.truncate(3);
+        sims.into_iter().filter(|s| s.1 > 0.0).map(|(c, s)| (c, quantize(s))).collect()
+    });
+
+    // Subtopics within each large top topic.
+    let mut topics: Vec<Topic> = Vec::new();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); k_top];
+    for (d, &c) in assign.iter().enumerate() {
+        members[c as usize].push(d as u32);
+    }
+    for m in &members {
+        topics.push(Topic {
+            parent: None,
+            label: Vec::new(),
+            keyphrases: Vec::new(),
+            size: m.len() as u32,
+            x: 0,
+            y: 0,
+            radius: 0,
+        });
+    }
+    let mut subtopic: Vec<Option<u32>> = vec![None; n];
+    let mut topic_members: Vec<Vec<u32>> = members.clone();
+    for (t, m) in members.iter().enumerate() {
+        let k_sub = auto_subtopics(m.len());
+        if k_sub < 2 {
+            continue;
+        }
+        let sub_vecs: Vec<SparseVec> = m.iter().map(|&d| smoothed[d as usize].clone()).collect();
+        let sub = cluster::kmeans(&sub_vecs, n_features, k_sub, options.seed ^ (t as u64 + 1), 1, 10, options.threads);
+        let order = relabel_by_size(&sub.assign, sub.centroids.len());
+        let first = topics.len() as u32;
+        let mut sub_members = vec![Vec::new(); sub.centroids.len()];
+        for (i, &c) in sub.assign.iter().enumerate() {
+            let s = order[c as usize];
+            sub_members[s as usize].push(m[i]);
+            subtopic[m[i] as usize] = Some(first + s);
+        }
+        for sm in sub_members {
+            topics.push(Topic {
+                parent: Some(t as u32),
+                label: Vec::new(),
+                keyphrases: Vec::new(),
+                size: sm.len() as u32,
+                x: 0,
+                y: 0,
+                radius: 0,
+            });
+            topic_members.push(sm);
+        }
+    }
+
+    timer.mark("subtopics");
+    // Labels: the phrases most particular to each topic's papers.
+    let word_labels = label_topics(&mut topics, &topic_members, &phrases, &a, n, &term_df);
+    let display: Vec<&String> = phrases.display.iter().chain(&word_labels).collect();
+
+    // Per-paper keyphrases: the paper's phrases by tf-idf.
+    let paper_phrases: Vec<Vec<u32>> = (0..n)
+        .map(|d| {
+            let mut ps: Vec<(u32, f32)> = phrases.per_doc[d]
+                .iter()
+                .filter(|&&(p, _)| phrases.df[p as usize] >= 2)
+                .map(|&(p, c)| (p, (1.0 + (c as f32).ln()) * idf(n, phrases.df[p as usize])))
+                .collect();
+            ps.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            ps.truncate(5);
+            ps.into_iter().map(|p| p.0).collect()
+        })
+        .collect();
+
+    // Compact the phrase table to the phrases referenced.
+    let mut remap: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut out_phrases = Vec::new();
+    let mut keep = |p: u32| -> u32 {
+        *remap.entry(p).or_insert_with(|| {
+            out_phrases.push(display[p as usize].clone());
+            out_phrases.len() as u32 - 1
+        })
+    };
+    for t in &mut topics {
+        t.label = t.label.iter().map(|&p| keep(p)).collect();
+        t.keyphrases = t.keyphrases.iter().map(|&p| keep(p)).collect();
+    }
+    let paper_phrases: Vec<Vec<u32>> =
+        paper_phrases.into_iter().map(|ps| ps.into_iter().map(&mut keep).collect()).collect();
+
+    let mut papers_out: Vec<PaperTopics> = (0..n)
+        .map(|d| PaperTopics {
+            topic: assign[d],
+            subtopic: subtopic[d],
+            memberships: memberships[d].clone(),
+            keyphrases: paper_phrases[d].clone(),
+            related: neighbours[d].iter().take(options.related).map(|&(o, s)| (o, quantize(s))).collect(),
+            x: 0,
+            y: 0,
+        })
+        .collect();
+    let mut model = TopicModel { phrases: out_phrases, topics, edges: Vec::new(), papers: Vec::new() };
+    model.edges = layout::edges(&model.topics, &papers_out, k_top);
+    let fits: Vec<f32> = (0..n).map(|d| smoothed[d].dot_dense(&centroids[assign[d] as usize])).collect();
+    layout::lay_out(&mut model.topics, &model.edges, &mut papers_out, &topic_members, &fits, options.seed);
+    model.papers = papers_out;
+    timer.mark("labels, graph, map");
+    model
+}
+
+/// Prints how long each stage took when `PAPERSIFT_TIMING` is set (native builds only).
+struct StageTimer {
+    #[cfg(not(target_arch = "wasm32"))]
+    last: Option<std::cell::Cell<std::time::Instant>>,
+}
+
+impl StageTimer {
+    fn new() -> StageTimer {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            StageTimer {
+                last: std::env::var_os("PAPERSIFT_TIMING").map(|_| std::cell::Cell::new(std::time::Instant::now())),
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        StageTimer {}
+    }
+
+    fn mark(&self, _stage: &str) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(last) = &self.last {
+            let now = std::time::Instant::now();
+            eprintln!("  topics: {_stage:<20} {:>8.2} s", (now - last.get()).as_secs_f64());
+            last.set(now);
+        }
+    }
+}
+
+/// A cosine in 0..=1 as a byte.
+fn quantize(s: f32) -> u8 {
+    (s.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
+/// Renumbers clusters by size, largest first (ties by old number); returns old → new.
+fn relabel_by_size(assign: &[u32], k: usize) -> Vec<u32> {
+    let mut sizes = vec![0usize; k];
+    assign.iter().for_each(|&c| sizes[c as usize] += 1);
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&x, &y| sizes[y].cmp(&sizes[x]).then(x.cmp(&y)));
+    let mut new_of = vec![0u32; k];
+    for (new, &old) in order.iter().enumerate() {
+        new_of[old] = new as u32;
+    }
+    new_of
+}
+
+/// Picks labels and keyphrases for every topic. Single words stand in when a topic has too
+/// few phrases: they are returned, numbered after the phrase table's entries.
+fn label_topics(
+    topics: &mut [Topic],
+    members: &[Vec<u32>],
+    phrases: &PhraseTable,
+    a: &Analysed,
+    n: usize,
+    term_df: &[u32],
+) -> Vec<String> {
+    let mut word_labels: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut extra: Vec<String> = Vec::new();
+    for (t, topic) in topics.iter_mut().enumerate() {
+        let size = members[t].len().max(1) as f32;
+        let mut df_in: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut word_in: FxHashMap<u32, u32> = FxHashMap::default();
+        for &d in &members[t] {
+            for &(p, _) in &phrases.per_doc[d as usize] {
+                *df_in.entry(p).or_default() += 1;
+            }
+            for &(w, _) in &a.counts[d as usize] {
+                *word_in.entry(w).or_default() += 1;
+            }
+        }
+        // Coverage in the topic times how much more common it is there than overall.
+        let score = |inside: u32, overall: u32| {
+            let p_in = inside as f32 / size;
+            let p_all = overall as f32 / n as f32;
+            p_in * (p_in / p_all).ln().max(0.0)
+        };
+        let min_in = ((size * 0.03).ceil() as u32).max(2).min(members[t].len() as u32);
+        let mut ranked: Vec<(u32, f32)> = df_in
+            .iter()
+            .filter(|&(_, &c)| c >= min_in)
+            .map(|(&p, &c)| (p, score(c, phrases.df[p as usize])))
+            .filter(|p| p.1 > 0.0)
+            .collect();
+        ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        let mut label: Vec<u32> = Vec::new();
+        let mut label_terms: Vec<u32> = Vec::new();
+        for &(p, _) in &ranked {
+            if label.len() == 3 {
+                break;
+            }
+            // A label repeats no word of an earlier one ("neural networks" after
+            // "physics-informed neural networks").
+            let ts = &phrases.terms[p as usize];
+            if ts.iter().any(|x| label_terms.contains(x)) {
+                continue;
+            }
+            label_terms.extend(ts);
+            label.push(p);
+        }
+        topic.keyphrases = ranked.iter().take(10).map(|p| p.0).collect();
+        if label.len() < 2 {
+            // Too few phrases: particular single words, never ones most papers use.
+            let mut words: Vec<(u32, f32)> = word_in
+                .iter()
+                .filter(|&(&w, &c)| {
+                    c >= min_in
+                        && term_df[w as usize] * 10 <= n as u32
+                        && !label_terms.contains(&w)
+                        && keyphrases::is_content(&a.terms[w as usize])
+                })
+                .map(|(&w, &c)| (w, score(c, term_df[w as usize])))
+                .filter(|w| w.1 > 0.0)
+                .collect();
+            words.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            for &(w, _) in words.iter().take(3 - label.len()) {
+                let id = *word_labels.entry(w).or_insert_with(|| {
+                    extra.push(a.surfaces[w as usize].clone());
+                    (phrases.display.len() + extra.len() - 1) as u32
+                });
+                label.push(id);
+            }
+        }
+        topic.label = label;
+    }
+    extra
+}
