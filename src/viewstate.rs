@@ -100,26 +100,56 @@ impl Viewport {
         f64::from(self.zoom) / 100.0
     }
 
+    /// Reads `x,y,zoom` (decimals; x and y in 0–1, zoom in 1–64). Parsed as fixed-point
+    /// integers, which keeps float parsing out of the wasm bundle.
     fn parse(s: &str) -> Option<Viewport> {
-        let mut parts = s.split(',').map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()));
-        let (x, y, z) = (parts.next()??, parts.next()??, parts.next()??);
-        if parts.next().is_some()
-            || !(0.0..=1.0).contains(&x)
-            || !(0.0..=1.0).contains(&y)
-            || !(1.0..=64.0).contains(&z)
-        {
+        let mut parts = s.split(',').map(str::trim);
+        let x = parse_fixed(parts.next()?, 4)?;
+        let y = parse_fixed(parts.next()?, 4)?;
+        let zoom = parse_fixed(parts.next()?, 2)?;
+        if parts.next().is_some() || x > 10000 || y > 10000 || !(100..=6400).contains(&zoom) {
             return None;
         }
-        Some(Viewport::new(x, y, z))
+        Some(Viewport { x: x as u16, y: y as u16, zoom: zoom as u16 })
     }
 
     fn to_param(self) -> String {
-        let trim = |v: f64, digits: usize| {
-            let s = format!("{v:.digits$}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            s.to_string()
-        };
-        format!("{},{},{}", trim(self.cx(), 4), trim(self.cy(), 4), trim(self.scale(), 2))
+        format!(
+            "{},{},{}",
+            format_fixed(u32::from(self.x), 4),
+            format_fixed(u32::from(self.y), 4),
+            format_fixed(u32::from(self.zoom), 2)
+        )
+    }
+}
+
+/// A non-negative decimal as an integer count of 10^-`decimals` (digits beyond are dropped):
+/// `parse_fixed("0.25", 4)` is 2500. `None` for anything else, or for values above a million.
+fn parse_fixed(s: &str, decimals: u32) -> Option<u32> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty()
+        || int.len() > 6
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut v: u32 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let mut digits = frac.bytes();
+    for _ in 0..decimals {
+        v = v * 10 + digits.next().map_or(0, |d| u32::from(d - b'0'));
+    }
+    Some(v)
+}
+
+/// The inverse of [`parse_fixed`], without trailing zeros (`2500, 4` → `0.25`, `200, 2` → `2`).
+fn format_fixed(v: u32, decimals: u32) -> String {
+    let unit = 10u32.pow(decimals);
+    let frac = format!("{:0width$}", v % unit, width = decimals as usize);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        (v / unit).to_string()
+    } else {
+        format!("{}.{frac}", v / unit)
     }
 }
 

@@ -20,7 +20,7 @@ pub const MAX_WORDS: usize = 4;
 
 /// Stems of words that never sit inside a keyphrase: reporting verbs, hedges, connectives and
 /// evaluative words ("we propose", "significantly improves", "novel"). Sorted for binary search.
-pub const GENERIC_STEMS: [&str; 146] = [
+pub const GENERIC_STEMS: [&str; 154] = [
     "abl",
     "about",
     "achiev",
@@ -70,6 +70,7 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "enabl",
     "enhanc",
     "ensur",
+    "essenti",
     "et",
     "even",
     "everi",
@@ -101,6 +102,7 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "introduc",
     "just",
     "larg",
+    "larger",
     "lead",
     "less",
     "leverag",
@@ -120,6 +122,7 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "novel",
     "number",
     "often",
+    "onc",
     "one",
     "onli",
     "other",
@@ -142,9 +145,11 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "signific",
     "six",
     "small",
+    "smaller",
     "sourc",
     "specif",
     "standard",
+    "still",
     "studi",
     "substanti",
     "success",
@@ -153,7 +158,9 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "therebi",
     "thousand",
     "three",
+    "through",
     "toward",
+    "twic",
     "two",
     "typic",
     "under",
@@ -167,6 +174,7 @@ pub const GENERIC_STEMS: [&str; 146] = [
     "wide",
     "within",
     "without",
+    "yet",
 ];
 
 /// Adverbs in -ly that name things: they may sit in phrases ("early stopping").

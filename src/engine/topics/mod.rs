@@ -666,7 +666,7 @@ fn label_topics(
                     c >= min_in
                         && term_df[w as usize] * 10 <= n as u32
                         && !label_terms.contains(&w)
-                        && keyphrases::is_content(&a.terms[w as usize])
+                        && keyphrases::is_content_word(&a.surfaces[w as usize], &a.terms[w as usize])
                 })
                 .map(|(&w, &c)| (w, score(c, term_df[w as usize])))
                 .filter(|w| w.1 > 0.0)

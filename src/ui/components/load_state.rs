@@ -7,7 +7,7 @@ use crate::ui::{retry, Ctx, Load};
 
 fn kb(bytes: u64) -> String {
     if bytes >= 1 << 20 {
-        format!("{:.1} MB", bytes as f64 / (1 << 20) as f64)
+        super::status_line::tenths(bytes as f64 / (1 << 20) as f64, "MB")
     } else {
         format!("{} KB", bytes.div_ceil(1024))
     }

@@ -99,7 +99,7 @@ pub fn StatusLine(
             let noun = if r.total == 1 { "result" } else { "results" };
             let q = ctx.view.with(|v| v.q.trim().to_string());
             let what = if q.is_empty() { String::new() } else { format!(" for “{q}”") };
-            format!("{} {noun}{what} · {:.1} ms", r.total, r.millis)
+            format!("{} {noun}{what} · {}", r.total, tenths(r.millis, "ms"))
         }
     };
     let notices = move || {
@@ -165,4 +165,11 @@ pub fn StatusLine(
             <ul class="notices">{move || notices().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
         </Show>
     }
+}
+
+/// A value with one decimal and its unit ("3.4 ms"), formatted through integers: float
+/// formatting would add kilobytes to the wasm bundle for this one use.
+pub fn tenths(value: f64, unit: &str) -> String {
+    let t = (value.max(0.0) * 10.0).round() as u64;
+    format!("{}.{} {unit}", t / 10, t % 10)
 }
