@@ -14,6 +14,7 @@ use papersift::engine::index::format::{FileKind, FORMAT_VERSION};
 use papersift::engine::index::{build_index, BuildOptions, Index};
 use papersift::engine::search::{Engine, Request};
 use papersift::engine::text::Analyzer;
+use papersift::engine::topics::TopicOptions;
 use proptest::prelude::*;
 
 fn fixture() -> std::path::PathBuf {
@@ -100,6 +101,27 @@ fn corrupt_truncated_and_foreign_files_fail_with_typed_errors() {
     // A missing index folder says how to build one.
     let err = Index::open_dir(&base.join("nothing-here")).unwrap_err();
     assert!(err.to_string().contains("papersift build"), "{err}");
+}
+
+#[test]
+fn builds_with_topics_are_byte_identical_on_any_thread_count() {
+    let corpus = common::read(&[common::seed_dir()]);
+    let with = |threads: usize| BuildOptions {
+        title: String::new(),
+        topics: Some(TopicOptions { threads, ..TopicOptions::default() }),
+    };
+    let a = build_index(&corpus.papers, &with(1), &mut |_, _| {});
+    let b = build_index(&corpus.papers, &with(2), &mut |_, _| {});
+    assert!(a.bytes(FileKind::Topics).is_some(), "a topics file is written");
+    assert_eq!(a.manifest, b.manifest);
+    assert_eq!(a.files, b.files);
+    // And the topics file opens, covering every paper.
+    let base = common::temp_dir("topics-determinism");
+    write_index(&base, &a).unwrap();
+    let index = Index::open_dir(&base).unwrap();
+    let model = index.topics.as_ref().expect("topics load with the index");
+    assert_eq!(model.papers.len(), corpus.papers.len());
+    assert!((8..=15).contains(&model.top_count()), "{} top topics on the seed", model.top_count());
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod api;
 pub mod bench;
 pub mod components;
 pub mod model;
+pub mod pan_zoom;
 pub mod url;
 
 use std::cell::RefCell;

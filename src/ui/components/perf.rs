@@ -47,7 +47,7 @@ pub fn results_rendered() {
 }
 
 /// Appends a measurement to `window[name]` (an array, created on first use).
-fn push(name: &str, ms: f64) {
+pub fn push(name: &str, ms: f64) {
     let Some(window) = web_sys::window() else { return };
     let key = JsValue::from_str(name);
     let list = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
