@@ -244,12 +244,79 @@ test('zero results suggest a spelling', async () => {
   await page.context().close();
 });
 
+test('topics: chips and facet filter, the graph and the map keep their state in the URL', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${site.url}?q=unlearning`);
+  await ready(page);
+  // Topics load after the first results; then each result carries its topic.
+  const chip = results(page).locator('.topic-chip').first();
+  await chip.waitFor();
+  const label = await chip.innerText();
+  await chip.click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('topic') !== null);
+  const topic = params(page).get('topic');
+  const filtered = Number((await page.locator('#status').innerText()).split(' ')[0]);
+  assert.ok(filtered >= 1, 'the topic has matching papers');
+  assert.ok(await page.getByRole('group', { name: 'Topic' }).getByRole('checkbox', { name: label }).isChecked(), `facet "${label}" ticked`);
+
+  // The topic graph view: a tab, a canvas, the topic still selected; zoom lands in the URL.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Topic graph' }).click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'topics');
+  assert.equal(params(page).get('topic'), topic);
+  const graph = page.getByRole('img', { name: 'Topic graph' });
+  await graph.waitFor();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.waitForFunction(() => (new URL(location.href).searchParams.get('vp') ?? '').endsWith(',1.5'));
+  const vp = params(page).get('vp');
+
+  // Opened fresh, the link restores the same view; back returns to the list.
+  const link = page.url();
+  const fresh = await newPage(browser);
+  await fresh.goto(link);
+  await ready(fresh);
+  await fresh.getByRole('img', { name: 'Topic graph' }).waitFor();
+  assert.equal(await fresh.getByText('1.5×').count(), 1, 'the zoom is restored');
+  await fresh.context().close();
+
+  // A click on the graph's centre (a topic disc or empty space) never breaks the page.
+  await page.getByRole('button', { name: 'Whole map' }).click();
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('vp'));
+  await page.goBack();
+  await page.waitForFunction((vp) => new URL(location.href).searchParams.get('vp') === vp || new URL(location.href).searchParams.get('view') !== 'topics', vp);
+
+  // The paper map: clicking a dot opens a paper.
+  await page.goto(`${site.url}?view=map`);
+  await ready(page);
+  const map = page.getByRole('img', { name: 'Paper map' });
+  await map.waitFor();
+  await page.waitForFunction(() => (window.__papersiftMapFrames ?? []).length > 0);
+  const box = await map.boundingBox();
+  // Find a dot: probe a grid until the hover card names a paper, then click there.
+  let opened = false;
+  for (let gy = 0.1; gy <= 0.9 && !opened; gy += 0.03) {
+    for (let gx = 0.1; gx <= 0.9 && !opened; gx += 0.03) {
+      await page.mouse.move(box.x + box.width * gx, box.y + box.height * gy);
+      if (await page.locator('.map-card').count()) {
+        await page.mouse.down();
+        await page.mouse.up();
+        opened = true;
+      }
+    }
+  }
+  assert.ok(opened, 'a paper dot was found under the pointer');
+  await page.waitForFunction(() => new URL(location.href).searchParams.has('paper'));
+  await page.getByRole('heading', { level: 2, name: 'Related papers' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('screenshots and timings', async () => {
   for (const [w, h] of [[1280, 800], [390, 844]]) {
-    for (const [name, query] of [['results', '?q=scaling+laws'], ['paper', '?paper=lagrangian-pinns-a-causality-conforming-solution-to-failure-modes-of-physics'], ['listing', '']]) {
+    for (const [name, query] of [['results', '?q=scaling+laws'], ['paper', '?paper=lagrangian-pinns-a-causality-conforming-solution-to-failure-modes-of-physics'], ['listing', ''], ['topics', '?view=topics&q=quantization'], ['map', '?view=map&q=scaling+laws']]) {
       const page = await newPage(browser, { viewport: { width: w, height: h } });
       await page.goto(`${site.url}${query}`);
       await ready(page);
+      if (name === 'topics' || name === 'map') await page.waitForFunction(() => (window.__papersiftMapFrames ?? []).length > 0);
       await page.waitForTimeout(150);
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${w}x${h}.png`) });
       await page.context().close();

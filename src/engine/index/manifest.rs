@@ -106,12 +106,18 @@ impl Manifest {
     pub fn parse(bytes: &[u8]) -> Result<Manifest, FormatError> {
         // Read the version before the full structure, so an old or newer manifest gets a
         // version error instead of a confusing missing-field error.
-        let value: serde_json::Value = serde_json::from_slice(bytes)
+        // Typed all the way (no `serde_json::Value`), which keeps the wasm bundle smaller.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            format_version: Option<u64>,
+        }
+        let header: Header = serde_json::from_slice(bytes)
             .map_err(|e| FormatError::Manifest(format!("not valid JSON ({e}); is this really manifest.json?")))?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
+        if header.format.as_deref() != Some(FORMAT_NAME) {
             return Err(FormatError::Manifest(format!("`format` is not \"{FORMAT_NAME}\"")));
         }
-        let version = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0);
+        let version = header.format_version.unwrap_or(0);
         if version != u64::from(FORMAT_VERSION) {
             return Err(FormatError::Version {
                 file: "manifest.json".into(),
@@ -119,7 +125,7 @@ impl Manifest {
                 found: u32::try_from(version).unwrap_or(u32::MAX),
             });
         }
-        let manifest: Manifest = serde_json::from_value(value).map_err(|e| FormatError::Manifest(e.to_string()))?;
+        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|e| FormatError::Manifest(e.to_string()))?;
         for f in &manifest.files {
             if !is_safe_file_name(&f.name) {
                 return Err(FormatError::Manifest(format!("file name `{}` is not a plain file name", f.name)));

@@ -1,5 +1,7 @@
-//! The filter panel: facet values with counts over the current results (listing date,
-//! category, month, links, authors), combinable; each is a checkbox.
+//! The filter panel: facet values with counts over the current results (links, topic,
+//! listing date, category, month, authors), combinable; each is a checkbox. One checkbox-list
+//! component serves every facet: each facet only says how to read and toggle its values in
+//! the view state, which keeps the wasm bundle small.
 
 use crate::engine::corpus::LinkKind;
 use crate::viewstate::ViewState;
@@ -7,23 +9,74 @@ use leptos::prelude::*;
 
 use super::status_line::link_name;
 use crate::ui::model::ResultsModel;
-use crate::ui::Ctx;
+use crate::ui::{with_engine, Ctx};
 
-/// Which filter list a facet edits.
+/// Which filter a facet edits.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Facet {
+    Links,
+    Topic,
     Listed,
     Category,
     Month,
     Author,
 }
 
-fn list(v: &mut ViewState, f: Facet) -> &mut Vec<String> {
-    match f {
-        Facet::Listed => &mut v.filters.listed,
-        Facet::Category => &mut v.filters.categories,
-        Facet::Month => &mut v.filters.months,
-        Facet::Author => &mut v.filters.authors,
+impl Facet {
+    /// The values selected in a view, as strings.
+    fn selected(self, v: &ViewState) -> Vec<String> {
+        match self {
+            Facet::Links => v.filters.links.iter().map(|k| k.name().to_string()).collect(),
+            Facet::Topic => v.filters.topics.iter().map(u32::to_string).collect(),
+            Facet::Listed => v.filters.listed.clone(),
+            Facet::Category => v.filters.categories.clone(),
+            Facet::Month => v.filters.months.clone(),
+            Facet::Author => v.filters.authors.clone(),
+        }
+    }
+
+    /// Adds or removes a value.
+    fn toggle(self, v: &mut ViewState, value: &str) {
+        fn flip<T: PartialEq>(list: &mut Vec<T>, x: T) {
+            match list.iter().position(|y| *y == x) {
+                Some(i) => {
+                    list.remove(i);
+                }
+                None => list.push(x),
+            }
+        }
+        match self {
+            Facet::Links => {
+                if let Some(&k) = LinkKind::ALL.iter().find(|k| k.name() == value) {
+                    flip(&mut v.filters.links, k);
+                }
+            }
+            Facet::Topic => {
+                if let Ok(t) = value.parse() {
+                    flip(&mut v.filters.topics, t);
+                }
+            }
+            Facet::Listed => flip(&mut v.filters.listed, value.to_string()),
+            Facet::Category => flip(&mut v.filters.categories, value.to_string()),
+            Facet::Month => flip(&mut v.filters.months, value.to_string()),
+            Facet::Author => flip(&mut v.filters.authors, value.to_string()),
+        }
+    }
+
+    /// How a value reads on screen.
+    fn label(self, value: &str) -> String {
+        match self {
+            Facet::Links => {
+                let kind = LinkKind::ALL.iter().find(|k| k.name() == value);
+                format!("Has {}", kind.map_or(value, |&k| link_name(k)))
+            }
+            Facet::Topic => value
+                .parse()
+                .ok()
+                .and_then(|t| with_engine(|e| e.index.topics.as_ref().map(|m| m.label(t))).flatten())
+                .unwrap_or_else(|| format!("Topic {value}")),
+            _ => value.to_string(),
+        }
     }
 }
 
@@ -39,25 +92,21 @@ fn FacetGroup(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let rows = move || {
+        let selected = ctx.view.with(|v| facet.selected(v));
         let mut rows = values.get();
         // Selected values stay visible (with 0) so they can be unticked.
-        let selected = ctx.view.with(|v| list(&mut v.clone(), facet).clone());
-        for s in selected {
-            if !rows.iter().any(|(v, _)| *v == s) {
-                rows.push((s, 0));
+        for s in &selected {
+            if !rows.iter().any(|(v, _)| v == s) {
+                rows.push((s.clone(), 0));
             }
         }
-        rows
+        rows.into_iter()
+            .map(|(value, count)| (selected.contains(&value), facet.label(&value), value, count))
+            .collect::<Vec<_>>()
     };
     let toggle = move |value: String| {
         let mut next = ctx.view.get_untracked().without_notes();
-        let l = list(&mut next, facet);
-        match l.iter().position(|x| *x == value) {
-            Some(i) => {
-                l.remove(i);
-            }
-            None => l.push(value),
-        }
+        facet.toggle(&mut next, &value);
         next.shown = 0;
         ctx.navigate(next);
     };
@@ -67,91 +116,20 @@ fn FacetGroup(
                 <legend>{title}</legend>
                 <ul>
                     <For
-                        each=move || {
-                            let selected = ctx.view.with(|v| list(&mut v.clone(), facet).clone());
-                            rows().into_iter().map(move |(value, count)| (selected.contains(&value), value, count)).collect::<Vec<_>>()
-                        }
+                        each=rows
                         key=|row| row.clone()
-                        children=move |(checked, value, count)| {
-                            let v2 = value.clone();
+                        children=move |(checked, label, value, count)| {
                             view! {
                                 <li>
                                     <label>
-                                        <input type="checkbox" prop:checked=checked on:change=move |_| toggle(v2.clone())/>
-                                        <span class="facet-value">{value}</span>
+                                        <input type="checkbox" prop:checked=checked on:change=move |_| toggle(value.clone())/>
+                                        <span class="facet-value">{label}</span>
                                         <span class="facet-count">{count}</span>
                                     </label>
                                 </li>
                             }
                         }
                     />
-                </ul>
-            </fieldset>
-        </Show>
-    }
-}
-
-/// Topics with counts over the results; a selected subtopic shows under its label.
-#[component]
-fn TopicFacet(
-    /// The current results.
-    results: Memo<ResultsModel>,
-) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let rows = move || {
-        ctx.extras.track();
-        let top_level = |t: u32| {
-            crate::ui::with_engine(|e| {
-                e.index.topics.as_ref().and_then(|m| m.topics.get(t as usize)).is_some_and(|x| x.parent.is_none())
-            })
-            .unwrap_or(false)
-        };
-        let mut rows: Vec<(u32, u32)> =
-            results.with(|r| r.facets.topics.iter().filter(|(t, _)| top_level(*t)).take(15).copied().collect());
-        for t in ctx.view.with(|v| v.filters.topics.clone()) {
-            if !rows.iter().any(|(x, _)| *x == t) {
-                rows.push((t, 0));
-            }
-        }
-        crate::ui::with_engine(|e| {
-            let Some(m) = e.index.topics.as_ref() else { return Vec::new() };
-            rows.into_iter().filter(|(t, _)| (*t as usize) < m.topics.len()).map(|(t, c)| (t, m.label(t), c)).collect()
-        })
-        .unwrap_or_default()
-    };
-    let toggle = move |t: u32| {
-        let mut next = ctx.view.get_untracked().without_notes();
-        match next.filters.topics.iter().position(|x| *x == t) {
-            Some(i) => {
-                next.filters.topics.remove(i);
-            }
-            None => next.filters.topics.push(t),
-        }
-        next.shown = 0;
-        ctx.navigate(next);
-    };
-    view! {
-        <Show when=move || !rows().is_empty()>
-            <fieldset class="facet">
-                <legend>"Topic"</legend>
-                <ul>
-                    {move || {
-                        rows()
-                            .into_iter()
-                            .map(|(t, label, count)| {
-                                let checked = ctx.view.with(|v| v.filters.topics.contains(&t));
-                                view! {
-                                    <li>
-                                        <label>
-                                            <input type="checkbox" prop:checked=checked on:change=move |_| toggle(t)/>
-                                            <span class="facet-value">{label}</span>
-                                            <span class="facet-count">{count}</span>
-                                        </label>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
                 </ul>
             </fieldset>
         </Show>
@@ -165,25 +143,14 @@ pub fn FilterPanel(
     results: Memo<ResultsModel>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let links = move || {
-        let mut rows = results.with(|r| r.facets.links.clone());
-        for k in ctx.view.with(|v| v.filters.links.clone()) {
-            if !rows.iter().any(|(x, _)| *x == k) {
-                rows.push((k, 0));
-            }
-        }
-        rows
-    };
-    let toggle_link = move |k: LinkKind| {
-        let mut next = ctx.view.get_untracked().without_notes();
-        match next.filters.links.iter().position(|x| *x == k) {
-            Some(i) => {
-                next.filters.links.remove(i);
-            }
-            None => next.filters.links.push(k),
-        }
-        next.shown = 0;
-        ctx.navigate(next);
+    let links = move || results.with(|r| r.facets.links.iter().map(|&(k, c)| (k.name().to_string(), c)).collect());
+    // Top topics only (subtopic counts are for the graph); labels come from the model.
+    let topics = move || {
+        ctx.extras.track();
+        let top_level = with_engine(|e| e.index.topics.as_ref().map(|m| m.top_count() as u32)).flatten().unwrap_or(0);
+        results.with(|r| {
+            r.facets.topics.iter().filter(|(t, _)| *t < top_level).take(15).map(|&(t, c)| (t.to_string(), c)).collect()
+        })
     };
     // Open beside the results on wide screens; folded above them on phones.
     let wide =
@@ -192,31 +159,8 @@ pub fn FilterPanel(
         <aside class="filters" aria-label="Filters">
             <details class="filters-details" open=wide>
             <summary class="filters-title">"Filters"</summary>
-            <Show when=move || !links().is_empty()>
-                <fieldset class="facet">
-                    <legend>"Links"</legend>
-                    <ul>
-                        {move || {
-                            links()
-                                .into_iter()
-                                .map(|(k, count)| {
-                                    let checked = ctx.view.with(|v| v.filters.links.contains(&k));
-                                    view! {
-                                        <li>
-                                            <label>
-                                                <input type="checkbox" prop:checked=checked on:change=move |_| toggle_link(k)/>
-                                                <span class="facet-value">{format!("Has {}", link_name(k))}</span>
-                                                <span class="facet-count">{count}</span>
-                                            </label>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                </fieldset>
-            </Show>
-            <TopicFacet results=results/>
+            <FacetGroup title="Links" facet=Facet::Links values=Signal::derive(links)/>
+            <FacetGroup title="Topic" facet=Facet::Topic values=Signal::derive(topics)/>
             <FacetGroup title="Listing date" facet=Facet::Listed values=Signal::derive(move || results.with(|r| r.facets.listed.clone()))/>
             <FacetGroup title="Category" facet=Facet::Category values=Signal::derive(move || results.with(|r| r.facets.categories.iter().take(15).cloned().collect()))/>
             <FacetGroup title="Month" facet=Facet::Month values=Signal::derive(move || results.with(|r| r.facets.months.clone()))/>
