@@ -76,8 +76,11 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             .filter_map(|h| {
                 let p = engine.index.docs.get(h.doc).ok()?;
                 let (title, snippet) = (highlighter.mark(&p.title), highlighter.snippet(&p.abstract_text));
+                let topic = topic_of(engine, h.doc);
+                // Everything the row shows, the topic included (topics load after the list).
                 let key = xxhash_rust::xxh3::xxh3_64(
-                    format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
+                    format!("{}|{:?}|{}|{:?}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges, topic)
+                        .as_bytes(),
                 );
                 Some(Item {
                     doc: h.doc,
@@ -90,7 +93,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
                     listed: p.listed,
                     categories: p.categories,
                     authors: p.authors,
-                    topic: topic_of(engine, h.doc),
+                    topic,
                 })
             })
             .collect();

@@ -51,8 +51,11 @@ impl PanZoom {
         let timer = self.commit_timer;
         let handle = set_timeout_with_handle(
             move || {
-                timer.set_value(None);
-                let vp = live.get_untracked();
+                // Gone if the view closed meanwhile.
+                if timer.try_set_value(None).is_some() {
+                    return;
+                }
+                let Some(vp) = live.try_get_untracked() else { return };
                 let mut next = ctx.view.get_untracked().without_notes();
                 next.viewport = (vp != Viewport::default()).then_some(vp);
                 if next != ctx.view.get_untracked().without_notes() {

@@ -362,15 +362,18 @@ pub fn PaperMap(
         }
         pending.set_value(true);
         request_animation_frame(move || {
-            pending.set_value(false);
-            let Some(c) = canvas.get_untracked() else { return };
-            let vp = pz.live.get_untracked();
+            // The view may have closed since the frame was asked for.
+            if pending.try_set_value(false).is_some() {
+                return;
+            }
+            let Some(c) = canvas.try_get_untracked().flatten() else { return };
+            let Some(vp) = pz.live.try_get_untracked() else { return };
             let (filtering, selected) = ctx
                 .view
                 .with_untracked(|v| (!v.q.trim().is_empty() || !v.filters.is_empty(), v.filters.topics.clone()));
-            let ms = data.with_untracked(|d| {
-                mask.with_untracked(|m| {
-                    results.with_untracked(|r| {
+            let ms = data.try_with_untracked(|d| {
+                mask.try_with_untracked(|m| {
+                    results.try_with_untracked(|r| {
                         let frame = Frame {
                             mode,
                             mask: m.as_deref(),
@@ -382,7 +385,7 @@ pub fn PaperMap(
                     })
                 })
             });
-            if let Some(ms) = ms {
+            if let Some(ms) = ms.flatten().flatten().flatten() {
                 perf::push("__papersiftMapFrames", ms);
             }
         });
@@ -395,7 +398,8 @@ pub fn PaperMap(
         canvas.track();
         schedule();
     });
-    let _ = window_event_listener(leptos::ev::resize, move |_| schedule());
+    let resize = window_event_listener(leptos::ev::resize, move |_| schedule());
+    on_cleanup(move || resize.remove());
     // Map coordinates of a pointer position (client coordinates), and a few pixels' reach.
     let map_point = move |x: f64, y: f64| -> Option<(f64, f64, f64)> {
         let c = canvas.get_untracked()?;
