@@ -285,7 +285,10 @@ fn plot(
     zoom: f64,
 ) {
     let (left, top, scale) = at;
-    let dot = ((1.2 + zoom.log2() * 0.8) * ratio).round().clamp(1.0, 6.0) as i64;
+    // Dots sized by density (a few pixels on a small listing, one on 75k papers), growing
+    // as the view zooms in.
+    let density = (0.1 * f64::from(w) / ratio / (data.points.len().max(1) as f64).sqrt()).max(1.2);
+    let dot = (density * (1.0 + zoom.log2() * 0.6) * ratio).round().clamp(1.0, 8.0) as i64;
     let mut palette: Vec<[u8; 3]> = Vec::new();
     let mut put = |x: u16, y: u16, colour: [u8; 3]| {
         let sx = ((f64::from(x) / 65535.0 - left) * scale) as i64;
