@@ -672,7 +672,16 @@ fn label_topics(
                 .filter(|w| w.1 > 0.0)
                 .collect();
             words.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            for &(w, _) in words.iter().take(3 - label.len()) {
+            // A word already said by a label phrase ("multi-task" after "multi-task
+            // learning") adds nothing.
+            let said: Vec<String> = label.iter().map(|&p| phrases.display[p as usize].to_lowercase()).collect();
+            let fresh: Vec<u32> = words
+                .iter()
+                .map(|w| w.0)
+                .filter(|&w| !said.iter().any(|s| s.contains(a.surfaces[w as usize].as_str())))
+                .take(3 - label.len())
+                .collect();
+            for w in fresh {
                 let id = *word_labels.entry(w).or_insert_with(|| {
                     extra.push(a.surfaces[w as usize].clone());
                     (phrases.display.len() + extra.len() - 1) as u32
