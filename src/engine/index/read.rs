@@ -39,6 +39,9 @@ pub struct Index {
     pub authors: Option<Column>,
     /// The topic model, when the index has one and it is loaded.
     pub topics: Option<TopicModel>,
+    /// Per paper, its top topic and its subtopic (`u32::MAX`: none), as flat columns so
+    /// facet counts over tens of thousands of hits read two arrays, not the model.
+    pub topic_columns: Vec<(u32, u32)>,
 }
 
 /// Checks a file's bytes against its manifest entry.
@@ -148,6 +151,7 @@ impl Index {
             facets,
             authors: None,
             topics: None,
+            topic_columns: Vec::new(),
         })
     }
 
@@ -179,7 +183,9 @@ impl Index {
         let entry = self.entry(FileKind::Topics)?;
         verify_entry(&entry, &bytes)?;
         let payload = unframe(&entry.name, FileKind::Topics, &bytes)?;
-        self.topics = Some(super::topicfile::decode(&entry.name, payload, self.manifest.papers)?);
+        let model = super::topicfile::decode(&entry.name, payload, self.manifest.papers)?;
+        self.topic_columns = model.papers.iter().map(|p| (p.topic, p.subtopic.unwrap_or(u32::MAX))).collect();
+        self.topics = Some(model);
         Ok(())
     }
 

@@ -848,13 +848,13 @@ impl Engine {
 
     /// The primary top topic of a paper, when the topic model is loaded.
     pub fn primary_topic(&self, doc: u32) -> Option<u32> {
-        self.index.topics.as_ref()?.papers.get(doc as usize).map(|p| p.topic)
+        self.index.topic_columns.get(doc as usize).map(|c| c.0)
     }
 
     /// Whether a paper's primary topic or subtopic is one of `topics`.
     pub fn in_topics(&self, doc: u32, topics: &[u32]) -> bool {
-        let Some(p) = self.index.topics.as_ref().and_then(|m| m.papers.get(doc as usize)) else { return false };
-        topics.contains(&p.topic) || p.subtopic.is_some_and(|s| topics.contains(&s))
+        let Some(&(t, s)) = self.index.topic_columns.get(doc as usize) else { return false };
+        topics.contains(&t) || (s != u32::MAX && topics.contains(&s))
     }
 
     /// BM25F's pseudo term frequency for `doc`, from precomputed length normalisations.
@@ -1174,11 +1174,12 @@ impl Engine {
         if let Some(model) = &self.index.topics {
             counts.clear();
             counts.resize(model.topics.len(), 0);
+            let columns = &self.index.topic_columns;
             for h in hits {
-                if let Some(p) = model.papers.get(h.doc as usize) {
-                    counts[p.topic as usize] += 1;
-                    if let Some(s) = p.subtopic {
-                        counts[s as usize] += 1;
+                if let Some(&(t, s)) = columns.get(h.doc as usize) {
+                    counts[t as usize] += 1;
+                    if let Some(c) = counts.get_mut(s as usize) {
+                        *c += 1;
                     }
                 }
             }
