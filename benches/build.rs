@@ -1,5 +1,6 @@
 //! Build throughput (papers per second): reading and indexing the seed, the 200-paper sample
-//! and the first 10,000 papers of the arXiv corpus (when `../shared/corpora` is present).
+//! and the first 10,000 papers of the arXiv corpus (when `../shared/corpora` is present), and
+//! computing their topic models.
 //!
 //! `cargo bench --bench build`; criterion prints time per build and papers/s.
 
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use papersift::engine::corpus::{read_inputs, CorpusBuilder, Paper, ReadOptions, SourceFormat};
 use papersift::engine::index::{build_index, BuildOptions};
+use papersift::engine::topics::{self, vectors::default_threads, TopicOptions};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -47,6 +49,12 @@ fn bench_build(c: &mut Criterion) {
         group.throughput(Throughput::Elements(papers.len() as u64));
         group.bench_with_input(BenchmarkId::new("index", name), &papers, |b, papers| {
             b.iter(|| build_index(papers, &BuildOptions::default(), &mut |_, _| {}))
+        });
+        // The topic model alone (keyphrases, neighbours, clusters, labels, layout), on every
+        // core the machine has, as the CLI runs it.
+        let options = TopicOptions { threads: default_threads(), ..TopicOptions::default() };
+        group.bench_with_input(BenchmarkId::new("topics", name), &papers, |b, papers| {
+            b.iter(|| topics::compute(papers, &options))
         });
     }
     group.finish();
