@@ -22,10 +22,12 @@ pub struct Definition {
 }
 
 /// The acronym inside `(…)`, if it is one: letters and digits (a hyphen allowed), starting with
-/// a letter, with at least two capitals; returns it without a plural `s`.
+/// a capital, with at least two capitals; returns it without a plural `s`.
 fn acronym_in(inner: &str) -> Option<&str> {
     let inner = inner.trim();
-    if inner.len() < 2 || inner.len() > 12 || !inner.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    // A leading lower-case letter ("cLLM", "dMRI") names a variant, not the expansion's
+    // initials.
+    if inner.len() < 2 || inner.len() > 12 || !inner.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     if !inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -154,5 +156,6 @@ mod tests {
         assert!(defs("(PEFT) at the start").is_empty());
         assert!(defs("unclosed (PEFT").is_empty());
         assert!(defs("emoji 🙂 (ÉTÉ) ünïcödé").is_empty());
+        assert!(defs("a consistency large language model (cLLM)").is_empty(), "a lower-case lead is a variant");
     }
 }

@@ -308,8 +308,14 @@ fn phrase_table(a: &Analysed, min_df: u32) -> PhraseTable {
     type Expansions = Vec<(Vec<u32>, Expansion)>;
     let mut defs: Vec<(String, Expansions)> = defs.into_iter().map(|(k, m)| (k, m.into_iter().collect())).collect();
     defs.sort_by(|x, y| x.0.cmp(&y.0));
-    // Acronym term id → the phrase it stands for.
-    let mut stands_for: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut term_df = vec![0u32; a.terms.len()];
+    for doc in &a.counts {
+        for &(t, _) in doc {
+            term_df[t as usize] += 1;
+        }
+    }
+    // (definitions, acronym term id, expansion terms, acronym as written, expansion as shown)
+    let mut chosen: Vec<(u32, u32, Vec<u32>, String, String)> = Vec::new();
     for (acronym_term, mut expansions) in defs {
         expansions.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
         let total: u32 = expansions.iter().map(|e| e.1 .0).sum();
@@ -319,6 +325,18 @@ fn phrase_table(a: &Analysed, min_df: u32) -> PhraseTable {
             continue;
         }
         let Some(&acronym_id) = a.term_ids.get(&acronym_term) else { continue };
+        // An "acronym" found in far more papers than define it is a word ("USE" is "use",
+        // "EMoT" stems like "emotion"): tying it would pull in every paper using the word.
+        if term_df[acronym_id as usize] > count.saturating_mul(50) {
+            continue;
+        }
+        chosen.push((count, acronym_id, ids, acronym, form));
+    }
+    // Most defined first, so a phrase shows its most used acronym ("LLM", not a rare variant).
+    chosen.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    // Acronym term id → the phrase it stands for.
+    let mut stands_for: FxHashMap<u32, u32> = FxHashMap::default();
+    for (_, acronym_id, ids, acronym, form) in chosen {
         let p = match by_terms.get(&ids) {
             Some(&p) => p,
             None => {
@@ -692,4 +710,48 @@ fn label_topics(
         topic.label = label;
     }
     extra
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(i: usize, title: &str, text: &str) -> Paper {
+        Paper {
+            id: format!("p{i}"),
+            title: title.to_string(),
+            abstract_text: text.to_string(),
+            authors: vec![],
+            categories: vec![],
+            date: None,
+            listed: None,
+            url: None,
+            links: vec![],
+        }
+    }
+
+    #[test]
+    fn acronyms_tie_papers_to_expansions_but_words_are_not_acronyms() {
+        let mut papers = Vec::new();
+        for i in 0..3 {
+            papers.push(paper(i, "Sentence vectors", "We train a universal sentence encoder (USE) on pairs."));
+            papers.push(paper(10 + i, "Fields", "Physics-informed neural networks (PINNs) solve equations."));
+        }
+        papers.push(paper(20, "Solvers", "Our PINN converges faster."));
+        for i in 0..200 {
+            papers.push(paper(100 + i, "Tools", "We use simple tools and use them often."));
+        }
+        let a = analyse(&papers);
+        let table = phrase_table(&a, 2);
+        let find = |needle: &str| table.display.iter().position(|d| d.starts_with(needle)).map(|p| p as u32);
+        let pinn = find("physics-informed neural networks").expect("the PINN phrase is mined");
+        assert_eq!(table.display[pinn as usize], "physics-informed neural networks (PINN)");
+        // The paper that only says "PINN" counts as saying the phrase.
+        assert!(table.per_doc[6].iter().any(|&(p, _)| p == pinn), "{:?}", table.per_doc[6]);
+        // "USE" is defined three times but "use" is in 200 papers: not an acronym.
+        if let Some(u) = find("universal sentence encoder") {
+            assert!(!table.display[u as usize].contains("(USE)"));
+            assert!(table.per_doc[7..].iter().all(|l| l.iter().all(|&(p, _)| p != u)));
+        }
+    }
 }
