@@ -445,7 +445,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     timer.mark("smoothing");
     // One restart suffices on large corpora (and two cost seconds there).
     let restarts = if n > 20_000 { 1 } else { 2 };
-    let top = cluster::kmeans(&smoothed, n_features, k_top, options.seed, restarts, 14, options.threads);
+    let top = cluster::kmeans(&smoothed, n_features, k_top, options.seed, restarts, 10, options.threads);
     timer.mark("top topics");
     let mut assign = top.assign.clone();
     let mut topic_of_cluster = relabel_by_size(&assign, top.centroids.len());
@@ -498,7 +498,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
             continue;
         }
         let sub_vecs: Vec<SparseVec> = m.iter().map(|&d| smoothed[d as usize].clone()).collect();
-        let sub = cluster::kmeans(&sub_vecs, n_features, k_sub, options.seed ^ (t as u64 + 1), 1, 10, options.threads);
+        let sub = cluster::kmeans(&sub_vecs, n_features, k_sub, options.seed ^ (t as u64 + 1), 1, 8, options.threads);
         let order = relabel_by_size(&sub.assign, sub.centroids.len());
         let first = topics.len() as u32;
         let mut sub_members = vec![Vec::new(); sub.centroids.len()];

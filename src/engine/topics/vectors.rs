@@ -97,7 +97,7 @@ pub fn default_threads() -> usize {
 }
 
 /// Candidates found per paper before exact re-scoring.
-pub const CANDIDATES: usize = 48;
+pub const CANDIDATES: usize = 40;
 
 /// Features of a paper used to look for its neighbours (its strongest).
 pub const QUERY_FEATURES: usize = 40;
