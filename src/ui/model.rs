@@ -3,7 +3,7 @@
 //! the memo that holds it re-renders only what changed.
 
 use crate::engine::corpus::{Link, Paper};
-use crate::engine::search::{Engine, FacetCounts, Marked, Request};
+use crate::engine::search::{FacetCounts, Marked, Request};
 use crate::viewstate::ViewState;
 
 use super::with_engine;
@@ -31,8 +31,6 @@ pub struct Item {
     pub categories: Vec<String>,
     /// Authors.
     pub authors: Vec<String>,
-    /// Primary topic and its label, once topics are loaded.
-    pub topic: Option<(u32, String)>,
 }
 
 /// The result list.
@@ -76,11 +74,10 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             .filter_map(|h| {
                 let p = engine.index.docs.get(h.doc).ok()?;
                 let (title, snippet) = (highlighter.mark(&p.title), highlighter.snippet(&p.abstract_text));
-                let topic = topic_of(engine, h.doc);
-                // Everything the row shows, the topic included (topics load after the list).
+                // The topic chip is left out: it appears by itself when topics load, so the row
+                // (and the keyboard focus on it) stays.
                 let key = xxhash_rust::xxh3::xxh3_64(
-                    format!("{}|{:?}|{}|{:?}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges, topic)
-                        .as_bytes(),
+                    format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
                 );
                 Some(Item {
                     doc: h.doc,
@@ -93,7 +90,6 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
                     listed: p.listed,
                     categories: p.categories,
                     authors: p.authors,
-                    topic,
                 })
             })
             .collect();
@@ -110,12 +106,16 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
     })
 }
 
-/// A paper's primary topic (the subtopic when there is one) with its label.
-fn topic_of(engine: &Engine, doc: u32) -> Option<(u32, String)> {
-    let model = engine.index.topics.as_ref()?;
-    let p = model.papers.get(doc as usize)?;
-    let t = p.subtopic.unwrap_or(p.topic);
-    Some((t, model.label(t)))
+/// A paper's primary topic (the subtopic when there is one) with its label, once topics are
+/// loaded.
+pub fn topic_of(doc: u32) -> Option<(u32, String)> {
+    with_engine(|engine| {
+        let model = engine.index.topics.as_ref()?;
+        let p = model.papers.get(doc as usize)?;
+        let t = p.subtopic.unwrap_or(p.topic);
+        Some((t, model.label(t)))
+    })
+    .flatten()
 }
 
 /// The open paper and its neighbours.

@@ -49,6 +49,7 @@ pub fn ResultItem(
     };
     let when = item.date.clone().or(item.listed.clone());
     let categories = item.categories.clone();
+    let doc = item.doc;
     view! {
         <li class="result">
             <article aria-labelledby=format!("r{index}")>
@@ -66,7 +67,10 @@ pub fn ResultItem(
                     <MarkedText marked=item.snippet.clone()/>
                 </p>
                 <div class="badges-row">
-                    {item.topic.clone().map(|(t, label)| view! { <TopicChip topic=t label=label/> })}
+                    {move || {
+                        ctx.extras.track();
+                        crate::ui::model::topic_of(doc).map(|(t, label)| view! { <TopicChip topic=t label=label/> })
+                    }}
                     <LinkBadges links=item.links.clone()/>
                 </div>
             </article>
