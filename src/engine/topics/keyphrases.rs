@@ -316,16 +316,14 @@ pub fn mine(runs: &[Runs], texts: &[String], min_df: u32) -> Phrases {
         }
         per_doc.push(found);
     }
-    let display = forms
-        .into_iter()
-        .map(|f| {
-            let mut f: Vec<(String, u32)> = f.into_iter().collect();
-            f.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            f.into_iter().next().map(|(s, _)| s).unwrap_or_default()
-        })
-        .collect();
+    let display = forms.into_iter().map(most_frequent).collect();
     let terms = keys.iter().map(|k| k.iter().copied().take_while(|&t| t != BREAK).collect()).collect();
     Phrases { terms, display, df, per_doc }
+}
+
+/// The most frequent of counted forms (ties: the smallest string), or "" when there are none.
+pub fn most_frequent(forms: FxHashMap<String, u32>) -> String {
+    forms.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))).map(|(s, _)| s).unwrap_or_default()
 }
 
 /// A phrase as shown: single spaces, and words capitalised only as sentence or title case

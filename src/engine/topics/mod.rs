@@ -254,14 +254,7 @@ fn analyse(papers: &[Paper]) -> Analysed {
         runs.push(run);
         texts.push(text);
     }
-    let surfaces = surface_counts
-        .into_iter()
-        .map(|m| {
-            let mut m: Vec<(String, u32)> = m.into_iter().collect();
-            m.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            m.into_iter().next().map(|p| p.0).unwrap_or_default()
-        })
-        .collect();
+    let surfaces = surface_counts.into_iter().map(keyphrases::most_frequent).collect();
     Analysed { terms, surfaces, counts, runs, texts, term_ids }
 }
 
