@@ -101,7 +101,7 @@ impl Viewport {
     }
 
     /// Reads `x,y,zoom` (decimals; x and y in 0–1, zoom in 1–64). Parsed as fixed-point
-    /// integers, which keeps float parsing out of the wasm bundle.
+    /// integers, which keeps float parsing out of the wasm bundle. Out-of-range values are `None`.
     fn parse(s: &str) -> Option<Viewport> {
         let mut parts = s.split(',').map(str::trim);
         let x = parse_fixed(parts.next()?, 4)?;
@@ -136,7 +136,8 @@ fn parse_fixed(s: &str, decimals: u32) -> Option<u32> {
     let mut v: u32 = if int.is_empty() { 0 } else { int.parse().ok()? };
     let mut digits = frac.bytes();
     for _ in 0..decimals {
-        v = v * 10 + digits.next().map_or(0, |d| u32::from(d - b'0'));
+        // Checked: six integer digits and four decimals overflow a u32 (found by fuzzing).
+        v = v.checked_mul(10)?.checked_add(digits.next().map_or(0, |d| u32::from(d - b'0')))?;
     }
     Some(v)
 }
@@ -232,7 +233,10 @@ impl ViewState {
                 "paper" if !value.is_empty() => v.paper = Some(value),
                 "paper" => {}
                 "n" => match value.parse::<usize>() {
-                    Ok(n) if n > 0 => v.shown = n.div_ceil(PAGE).min(MAX_SHOWN / PAGE) * PAGE,
+                    // One page is the default, stored as 0 so the view equals a link without `n`.
+                    Ok(n) if n > 0 => {
+                        v.shown = Some(n.div_ceil(PAGE).min(MAX_SHOWN / PAGE) * PAGE).filter(|&s| s > PAGE).unwrap_or(0)
+                    }
                     _ => bad("not a positive number"),
                 },
                 "view" => match View::from_name(&value) {
@@ -455,6 +459,10 @@ mod tests {
         assert_eq!(ViewState::default().to_query(), "");
         let v = ViewState { q: "lora".into(), shown: 20, ..Default::default() };
         assert_eq!(v.to_query(), "?q=lora");
+        // A link asking for one page reads as the default view (found by fuzzing `url`).
+        assert_eq!(ViewState::from_query("?n=1"), ViewState::default());
+        assert_eq!(ViewState::from_query("?n=20").shown, 0);
+        assert_eq!(ViewState::from_query("?n=21").shown, 40);
     }
 
     #[test]
@@ -477,7 +485,16 @@ mod tests {
         assert_eq!(v.view, View::Map);
         assert_eq!(v.viewport, Some(Viewport { x: 1234, y: 9000, zoom: 250 }));
         assert_eq!(v.to_query(), "?view=map&vp=0.1234,0.9,2.5");
-        for bad in ["vp=2,0.5,1", "vp=0.5,0.5,100", "vp=NaN,0.5,2", "vp=0.5,0.5", "vp=a,b,c", "vp=0.5,0.5,2,9"] {
+        for bad in [
+            "vp=2,0.5,1",
+            "vp=0.5,0.5,100",
+            "vp=015033307,0.5,2",
+            "vp=999999,0.5,2",
+            "vp=NaN,0.5,2",
+            "vp=0.5,0.5",
+            "vp=a,b,c",
+            "vp=0.5,0.5,2,9",
+        ] {
             let v = ViewState::from_query(bad);
             assert_eq!(v.viewport, None, "{bad}");
             assert_eq!(v.ignored.len(), 1, "{bad}");
