@@ -77,6 +77,24 @@ impl Analyzer {
         end
     }
 
+    /// The words of an author name, stop words kept (a token's term is its surface: names are
+    /// not stemmed).
+    pub fn analyze_name(&self, text: &str) -> Vec<Token> {
+        let mut surfaces = Vec::new();
+        name_surfaces_into(text, &mut surfaces);
+        surfaces
+            .into_iter()
+            .map(|s| Token {
+                term: s.surface.clone(),
+                surface: s.surface,
+                position: s.position,
+                start: s.start,
+                end: s.end,
+                joined: s.joined,
+            })
+            .collect()
+    }
+
     /// Analyses `text` from position 0.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
@@ -152,6 +170,16 @@ pub fn ascii_prefix2(raw: &str) -> Option<[u8; 2]> {
 /// Finds and normalises the words of `text` (see the module docs), appending them to `out`
 /// with positions from `first_position`; returns the position after the last word.
 pub fn surfaces_into(text: &str, first_position: u32, out: &mut Vec<SurfaceToken>) -> u32 {
+    surfaces_with(text, first_position, out, true)
+}
+
+/// The words of an author name: like [`surfaces_into`] but keeping stop words, which are real
+/// name parts ("An", "To", "Le").
+pub fn name_surfaces_into(text: &str, out: &mut Vec<SurfaceToken>) -> u32 {
+    surfaces_with(text, 0, out, false)
+}
+
+fn surfaces_with(text: &str, first_position: u32, out: &mut Vec<SurfaceToken>, drop_stop_words: bool) -> u32 {
     let mut position = first_position;
     for word in words(text) {
         let first = position;
@@ -170,7 +198,7 @@ pub fn surfaces_into(text: &str, first_position: u32, out: &mut Vec<SurfaceToken
             }
             let pos = position;
             position += 1;
-            if surface.is_empty() || surface.len() > MAX_WORD_BYTES || is_stop_word(&surface) {
+            if surface.is_empty() || surface.len() > MAX_WORD_BYTES || drop_stop_words && is_stop_word(&surface) {
                 continue;
             }
             out.push(SurfaceToken { surface, acronym_plural, position: pos, start, end, joined: false });

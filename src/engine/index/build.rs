@@ -10,7 +10,7 @@ use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_
 use super::postings::{Field, ListWriter, Posting};
 use super::words;
 use crate::engine::corpus::Paper;
-use crate::engine::text::{surfaces_into, Analyzer, SurfaceToken};
+use crate::engine::text::{name_surfaces_into, surfaces_into, Analyzer, SurfaceToken};
 use rustc_hash::FxHashMap;
 
 /// Positions between the end of the title and the start of the abstract, so that no phrase
@@ -185,7 +185,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
             entries.push((id, field as u8, t.position));
         }
         for author in &paper.authors {
-            surfaces_into(author, 0, &mut tokens);
+            name_surfaces_into(author, &mut tokens);
             for t in tokens.drain(..) {
                 lengths[Field::Authors as usize] += u32::from(!t.joined);
                 names.add(doc, &t.surface);
