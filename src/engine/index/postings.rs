@@ -338,6 +338,60 @@ impl ListFile {
         Ok((flat, offsets))
     }
 
+    /// Decodes the positions of only the postings at `selected` (increasing indices into
+    /// `postings`) into one flat vector; run `j` (of posting `selected[j]`) is
+    /// `flat[offsets[j]..offsets[j + 1]]`. Runs in between are skipped by counting varint end
+    /// bytes, not decoded: a phrase of frequent words checks positions only where all its words
+    /// meet, which is a small part of each word's list.
+    pub fn positions_selected(
+        &self,
+        ordinal: u32,
+        postings: &[Posting],
+        selected: &[usize],
+    ) -> Result<(Vec<u32>, Vec<u32>), FormatError> {
+        let bytes = self.list_bytes(ordinal)?;
+        let corrupt = |what: &str| FormatError::Corrupt { file: self.name.clone(), what: what.to_string() };
+        let mut flat = Vec::new();
+        let mut offsets = Vec::with_capacity(selected.len() + 1);
+        let mut at = 0usize;
+        let mut next = 0usize; // first posting not yet passed
+        for &i in selected {
+            let Some(target) = postings.get(i).filter(|_| i >= next) else {
+                return Err(corrupt("positions asked for out of order"));
+            };
+            // Skip the runs of postings next..i: that many varints end in a byte below 0x80.
+            let mut skip: usize = postings[next..i].iter().map(Posting::positioned).sum();
+            while skip > 0 {
+                let Some(&b) = bytes.get(at) else { return Err(corrupt("positions run past the list")) };
+                at += 1;
+                skip -= usize::from(b < 0x80);
+            }
+            offsets.push(flat.len() as u32);
+            let mut pos = 0u32;
+            for _ in 0..target.positioned() {
+                let mut v = 0u32;
+                let mut shift = 0u32;
+                loop {
+                    let Some(&b) = bytes.get(at) else { return Err(corrupt("positions run past the list")) };
+                    at += 1;
+                    if shift > 28 {
+                        return Err(corrupt("position varint too long"));
+                    }
+                    v |= u32::from(b & 0x7f) << shift;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                    shift += 7;
+                }
+                pos = pos.checked_add(v).ok_or_else(|| corrupt("position overflow"))?;
+                flat.push(pos);
+            }
+            next = i + 1;
+        }
+        offsets.push(flat.len() as u32);
+        Ok((flat, offsets))
+    }
+
     /// Decodes the positions of `ordinal` given its postings: one run per posting.
     pub fn positions(&self, ordinal: u32, postings: &[Posting]) -> Result<Vec<Vec<u32>>, FormatError> {
         let bytes = self.list_bytes(ordinal)?;
@@ -431,6 +485,21 @@ impl<'a> BitReader<'a> {
 
     #[inline]
     fn refill(&mut self) {
+        // Fast path: a whole 8-byte load (big-endian, most significant bit first), keeping the
+        // bytes that fit; the byte loop below only runs near the end of the list.
+        if self.n <= 56 {
+            if let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                let word = u64::from_be_bytes(chunk.try_into().expect("an 8-byte slice"));
+                let take = (64 - self.n) / 8;
+                let filled = self.n + take * 8;
+                // Keep the top `filled` bits: the bits of a partly taken byte must stay zero.
+                let keep = !u64::MAX.checked_shr(filled).unwrap_or(0);
+                self.acc |= (word >> self.n) & keep;
+                self.pos += take as usize;
+                self.n = filled;
+                return;
+            }
+        }
         while self.n <= 56 && self.pos < self.bytes.len() {
             self.acc |= u64::from(self.bytes[self.pos]) << (56 - self.n);
             self.pos += 1;

@@ -453,9 +453,14 @@ impl Engine {
         results
     }
 
-    /// Analyses a clause's text into tokens (no joined forms for phrases).
-    fn tokens(&self, text: &str) -> Vec<Token> {
-        self.analyzer.analyze(text)
+    /// Analyses a clause's text into tokens; an `author:` clause keeps stop words, which are
+    /// name parts there ("An", "Le").
+    fn clause_tokens(&self, text: &str, scope: Scope) -> Vec<Token> {
+        if scope == Scope::Author {
+            self.analyzer.analyze_name(text)
+        } else {
+            self.analyzer.analyze(text)
+        }
     }
 
     fn unit_for_token(
@@ -641,7 +646,7 @@ impl Engine {
                 }
             }
             ClauseKind::Word { text, prefix } => {
-                let tokens = self.tokens(text);
+                let tokens = self.clause_tokens(text, clause.scope);
                 let parts: Vec<&Token> = tokens.iter().filter(|t| !t.joined).collect();
                 let joined: Option<&Token> = tokens.iter().find(|t| t.joined);
                 if tokens.is_empty() {
@@ -696,7 +701,8 @@ impl Engine {
                 alts
             }
             ClauseKind::Phrase(text) => {
-                let tokens: Vec<Token> = self.tokens(text).into_iter().filter(|t| !t.joined).collect();
+                let tokens: Vec<Token> =
+                    self.clause_tokens(text, clause.scope).into_iter().filter(|t| !t.joined).collect();
                 if tokens.is_empty() {
                     ignored.push(text.clone());
                     return Vec::new();
@@ -954,72 +960,85 @@ impl Engine {
     }
 
     /// The papers where a phrase occurs, sorted, each with the BM25F score of the phrase's
-    /// words: a merge join of the words' postings driven by the rarest, then a check of
-    /// relative positions. Every list is decoded once per search.
+    /// words: a merge join of the words' postings driven by the rarest finds the papers holding
+    /// every word, then only those papers' positions are decoded and checked for the words in
+    /// order. Every list is decoded once per search.
     fn phrase_docs(&self, phrase: &[(usize, u32)], units: &[Unit]) -> Vec<(u32, f32)> {
         let n_docs = self.index.len();
         let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
         let base = phrase.first().map_or(0, |p| p.1);
         struct Word {
+            ordinal: u32,
             postings: Vec<Posting>,
-            flat: Vec<u32>,
-            offsets: Vec<u32>,
+            /// Index into `postings` of each candidate paper.
+            at: Vec<usize>,
             offset: u32,
             idf: f32,
             mask: u8,
-            cursor: usize,
         }
         let mut words = Vec::with_capacity(phrase.len());
         for &(u, qpos) in phrase {
             // Phrase units hold exactly the word's own term (no expansions).
             let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
             let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
-            let Ok((flat, offsets)) = positions.positions_flat(t.ordinal, &postings) else { return Vec::new() };
             let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
             words.push(Word {
+                ordinal: t.ordinal,
                 postings,
-                flat,
-                offsets,
+                at: Vec::new(),
                 offset: qpos - base,
                 idf,
                 mask: units[u].field_mask,
-                cursor: 0,
             });
         }
         let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].postings.len()) else { return Vec::new() };
-        let mut out = Vec::new();
-        for i in 0..words[driver].postings.len() {
+        // 1. Papers holding every word (a merge join; the lists are sorted by paper).
+        let mut cursors = vec![0usize; words.len()];
+        let mut candidates = Vec::new();
+        'docs: for i in 0..words[driver].postings.len() {
             let doc = words[driver].postings[i].doc;
-            words[driver].cursor = i;
-            // Advance every other word to `doc` (galloping would help only for very uneven lists).
-            let mut all = true;
-            for (j, w) in words.iter_mut().enumerate() {
+            for (j, w) in words.iter().enumerate() {
                 if j == driver {
                     continue;
                 }
-                while w.cursor < w.postings.len() && w.postings[w.cursor].doc < doc {
-                    w.cursor += 1;
+                let c = &mut cursors[j];
+                while *c < w.postings.len() && w.postings[*c].doc < doc {
+                    *c += 1;
                 }
-                if w.cursor >= w.postings.len() || w.postings[w.cursor].doc != doc {
-                    all = false;
-                    break;
+                if *c >= w.postings.len() || w.postings[*c].doc != doc {
+                    continue 'docs;
                 }
             }
-            if !all {
-                continue;
+            cursors[driver] = i;
+            candidates.push(doc);
+            for (w, &c) in words.iter_mut().zip(&cursors) {
+                w.at.push(c);
             }
-            fn run(w: &Word) -> &[u32] {
-                &w.flat[w.offsets[w.cursor] as usize..w.offsets[w.cursor + 1] as usize]
-            }
+        }
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        // 2. Their positions only, then the words in order.
+        let mut runs = Vec::with_capacity(words.len());
+        for w in &words {
+            let Ok(r) = positions.positions_selected(w.ordinal, &w.postings, &w.at) else { return Vec::new() };
+            runs.push(r);
+        }
+        let run = |w: usize, k: usize| -> &[u32] {
+            let (flat, offsets) = &runs[w];
+            &flat[offsets[k] as usize..offsets[k + 1] as usize]
+        };
+        let mut out = Vec::new();
+        for (k, &doc) in candidates.iter().enumerate() {
             let first = &words[0];
-            let found = run(first).iter().any(|&p| {
+            let found = run(0, k).iter().any(|&p| {
                 let Some(start) = p.checked_sub(first.offset) else { return false };
-                words[1..].iter().all(|w| run(w).binary_search(&(start + w.offset)).is_ok())
+                words.iter().enumerate().skip(1).all(|(j, w)| run(j, k).binary_search(&(start + w.offset)).is_ok())
             });
             if found {
                 let score = words
                     .iter()
-                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.cursor].tf, w.mask)))
+                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.at[k]].tf, w.mask)))
                     .sum();
                 out.push((doc, score));
             }
