@@ -165,6 +165,18 @@ pub struct ListFile {
     n_terms: u32,
     block_offsets: Vec<u32>,
     lists_start: usize,
+    /// Per list, its byte range in the lists area and its document frequency, built on first
+    /// use: a prefix or typo expansion asks the frequency of thousands of terms, and walking
+    /// a block for each costs microseconds apiece.
+    table: std::sync::OnceLock<Vec<ListEntry>>,
+}
+
+/// Where a list lives and how many documents it has.
+#[derive(Debug, Clone, Copy)]
+struct ListEntry {
+    start: u32,
+    len: u32,
+    df: u32,
 }
 
 impl ListFile {
@@ -186,7 +198,7 @@ impl ListFile {
         if block_offsets.iter().any(|&o| o as usize > lists_len) || !block_offsets.windows(2).all(|w| w[0] <= w[1]) {
             return Err(r.corrupt("block offsets out of range"));
         }
-        Ok(ListFile { name: name.to_string(), lists_start, n_terms, block_offsets, bytes })
+        Ok(ListFile { name: name.to_string(), lists_start, n_terms, block_offsets, bytes, table: Default::default() })
     }
 
     /// Number of term lists.
@@ -198,6 +210,30 @@ impl ListFile {
         self.bytes.len() - super::format::TRAILER_LEN
     }
 
+    /// One pass over every list: byte ranges and document frequencies. A list that does not
+    /// parse gets an empty range, so reading it later reports the corruption.
+    fn table(&self) -> &[ListEntry] {
+        self.table.get_or_init(|| {
+            let lists = &self.bytes[self.lists_start..self.payload_end()];
+            let mut out = Vec::with_capacity(self.n_terms as usize);
+            let mut r = Reader::new(&self.name, lists);
+            for _ in 0..self.n_terms {
+                let entry = (|| {
+                    let len = usize::try_from(r.varint()?).map_err(|_| r.corrupt("list length"))?;
+                    let start = r.position();
+                    let body = r.take(len)?;
+                    let df = Reader::new(&self.name, body).varint_u32().unwrap_or(0);
+                    Ok::<_, FormatError>(ListEntry { start: start as u32, len: len as u32, df })
+                })();
+                match entry {
+                    Ok(e) => out.push(e),
+                    Err(_) => break,
+                }
+            }
+            out
+        })
+    }
+
     /// The raw bytes of list `ordinal`.
     pub fn list_bytes(&self, ordinal: u32) -> Result<&[u8], FormatError> {
         if ordinal >= self.n_terms {
@@ -207,6 +243,9 @@ impl ListFile {
             });
         }
         let lists = &self.bytes[self.lists_start..self.payload_end()];
+        if let Some(e) = self.table.get().and_then(|t| t.get(ordinal as usize)) {
+            return Ok(&lists[e.start as usize..(e.start + e.len) as usize]);
+        }
         let block = ordinal as usize / BLOCK;
         let mut r = Reader::at(&self.name, lists, self.block_offsets[block] as usize);
         for _ in 0..(ordinal as usize % BLOCK) {
@@ -273,6 +312,9 @@ impl ListFile {
 
     /// Document frequency of `ordinal` without decoding the list.
     pub fn doc_freq(&self, ordinal: u32) -> Result<u32, FormatError> {
+        if let Some(e) = self.table().get(ordinal as usize) {
+            return Ok(e.df);
+        }
         let bytes = self.list_bytes(ordinal)?;
         Reader::new(&self.name, bytes).varint_u32()
     }

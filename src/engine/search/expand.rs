@@ -144,25 +144,83 @@ where
     (out, false)
 }
 
-/// Streams the surface words matching `aut`, up to `MAX_SCAN` keys.
-fn scan<A: Automaton>(index: &Index, aut: A) -> (Vec<Found>, bool) {
-    let mut out = Vec::new();
-    for from_terms in [false, true] {
+/// Streams the surface words matching `aut` (except `exclude` and the `skip` ordinals, up to
+/// `MAX_SCAN` keys) and keeps the `MAX_EXPANSIONS` most frequent terms, each shown by its most
+/// common word; the same result as [`best`] over [`scan`], without a string or a map entry per
+/// key (a one-letter prefix streams thousands of keys while a user types).
+fn scan_best<A: Automaton>(
+    index: &Index,
+    aut: A,
+    kind: MatchKind,
+    exclude: &str,
+    skip: &[u32],
+) -> (Vec<Expansion>, bool) {
+    struct Cand {
+        ordinal: u32,
+        share: u8,
+        key: std::ops::Range<usize>,
+    }
+    let mut keys: Vec<u8> = Vec::new();
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut capped = false;
+    let mut streamed = 0usize;
+    'sources: for from_terms in [false, true] {
         let mut stream = if from_terms {
             index.terms.search(&aut).into_stream()
         } else {
             index.words.map.search(&aut).into_stream()
         };
         while let Some((key, value)) = stream.next() {
-            if out.len() >= MAX_SCAN {
-                return (out, true);
+            if streamed >= MAX_SCAN {
+                capped = true;
+                break 'sources;
             }
-            if let Some(f) = found(index, key, value, from_terms) {
-                out.push(f);
+            streamed += 1;
+            if key == exclude.as_bytes() || std::str::from_utf8(key).is_err() {
+                continue;
             }
+            let (ordinal, share) = if from_terms {
+                let Ok(ordinal) = u32::try_from(value) else { continue };
+                let Some(share) = index.words.term_share(ordinal) else { continue };
+                (ordinal, share)
+            } else {
+                let (ordinal, share) = words::unpack(value);
+                let Ok(ordinal) = u32::try_from(ordinal) else { continue };
+                (ordinal, share)
+            };
+            if ordinal >= index.postings.n_terms() || skip.contains(&ordinal) {
+                continue;
+            }
+            let start = keys.len();
+            keys.extend_from_slice(key);
+            cands.push(Cand { ordinal, share, key: start..keys.len() });
         }
     }
-    (out, false)
+    let text = |c: &Cand| std::str::from_utf8(&keys[c.key.clone()]).unwrap_or_default();
+    // One candidate per term: its most common word (then the shortest, then A to Z).
+    cands.sort_unstable_by(|a, b| {
+        a.ordinal
+            .cmp(&b.ordinal)
+            .then(b.share.cmp(&a.share))
+            .then(a.key.len().cmp(&b.key.len()))
+            .then(text(a).cmp(text(b)))
+    });
+    cands.dedup_by_key(|c| c.ordinal);
+    let df = |c: &Cand| index.postings.doc_freq(c.ordinal).unwrap_or(0);
+    let mut ranked: Vec<(u32, Cand)> = cands.into_iter().map(|c| (df(&c), c)).collect();
+    let order = |a: &(u32, Cand), b: &(u32, Cand)| {
+        b.0.cmp(&a.0).then(a.1.key.len().cmp(&b.1.key.len())).then(text(&a.1).cmp(text(&b.1)))
+    };
+    if ranked.len() > MAX_EXPANSIONS {
+        ranked.select_nth_unstable_by(MAX_EXPANSIONS - 1, order);
+        ranked.truncate(MAX_EXPANSIONS);
+    }
+    ranked.sort_unstable_by(order);
+    let list = ranked
+        .iter()
+        .map(|(df, c)| Expansion { ordinal: c.ordinal, kind, df: *df, share: c.share, surface: text(c).to_string() })
+        .collect();
+    (list, capped)
 }
 
 /// Keeps the best `MAX_EXPANSIONS` distinct ordinals by (kind, df desc); each shown by its
@@ -241,9 +299,7 @@ pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
 
 /// Completions of a normalised prefix (excluding `skip` ordinals).
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
-    let (found, capped) = scan(index, Str::new(surface).starts_with());
-    let found = found.into_iter().filter(|f| f.surface != surface).map(|f| (f, MatchKind::Prefix)).collect();
-    (best(index, found, skip), capped)
+    scan_best(index, Str::new(surface).starts_with(), MatchKind::Prefix, surface, skip)
 }
 
 /// Levenshtein automaton builders (distance 1 and 2, transpositions counting as one edit),
@@ -461,9 +517,7 @@ pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool
     let Some(g) = Glob::new(glob) else {
         return (Vec::new(), false);
     };
-    let (found, capped) = scan(index, g);
-    let found = found.into_iter().map(|f| (f, MatchKind::Pattern)).collect();
-    (best(index, found, skip), capped)
+    scan_best(index, g, MatchKind::Pattern, "", skip)
 }
 
 #[cfg(test)]
