@@ -31,7 +31,7 @@ pub fn LoadState() -> impl IntoView {
                         aria-valuemax="100"
                         aria-valuenow=percent.to_string()
                     >
-                        <div class="progress-bar" style=format!("width: {percent}%")></div>
+                        <div class="progress-bar" style:width=format!("{percent}%")></div>
                     </div>
                     <p class="muted">{if total > 0 { format!("{} of {}", kb(done), kb(total)) } else { String::new() }}</p>
                 </main>

@@ -514,7 +514,7 @@ pub fn PaperMap(
                     }
                 ></canvas>
                 {move || hover.get().map(|(x, y, t)| view! {
-                    <div class="map-card" style=format!("left:{}px;top:{}px", (x + 12.0) as i32, (y + 12.0) as i32)>{t}</div>
+                    <div class="map-card" style:left=format!("{}px", (x + 12.0) as i32) style:top=format!("{}px", (y + 12.0) as i32)>{t}</div>
                 })}
             </div>
             <ZoomButtons pz=pz/>
