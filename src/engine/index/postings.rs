@@ -168,7 +168,7 @@ pub struct ListFile {
     /// Per list, its byte range in the lists area and its document frequency, built on first
     /// use: a prefix or typo expansion asks the frequency of thousands of terms, and walking
     /// a block for each costs microseconds apiece.
-    table: std::sync::OnceLock<Vec<ListEntry>>,
+    table: std::cell::OnceCell<Vec<ListEntry>>,
 }
 
 /// Where a list lives and how many documents it has.

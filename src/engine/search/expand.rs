@@ -97,57 +97,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// A surface word reached by an automaton.
-#[derive(Debug, Clone)]
-struct Found {
-    surface: String,
-    ordinal: u32,
-    share: u8,
-}
-
-/// Decodes one dictionary entry: from the words FST (`from_terms` false) or a term that is
-/// itself a surface word.
-fn found(index: &Index, key: &[u8], value: u64, from_terms: bool) -> Option<Found> {
-    let surface = std::str::from_utf8(key).ok()?.to_string();
-    let (ordinal, share) = if from_terms {
-        let ordinal = u32::try_from(value).ok()?;
-        (ordinal, index.words.term_share(ordinal)?)
-    } else {
-        let (ordinal, share) = words::unpack(value);
-        (u32::try_from(ordinal).ok()?, share)
-    };
-    (ordinal < index.postings.n_terms()).then_some(Found { surface, ordinal, share })
-}
-
-/// Streams the surface words matching `aut` (from both halves of the surface dictionary, see
-/// [`crate::engine::index::words`]), up to `MAX_SCAN` keys, with the automaton's end state.
-fn scan_with_state<A: Automaton>(index: &Index, aut: &A) -> (Vec<(Found, A::State)>, bool)
-where
-    A::State: Clone,
-{
-    let mut out = Vec::new();
-    for from_terms in [false, true] {
-        let mut stream = if from_terms {
-            index.terms.search_with_state(aut).into_stream()
-        } else {
-            index.words.map.search_with_state(aut).into_stream()
-        };
-        while let Some((key, value, state)) = stream.next() {
-            if out.len() >= MAX_SCAN {
-                return (out, true);
-            }
-            if let Some(f) = found(index, key, value, from_terms) {
-                out.push((f, state));
-            }
-        }
-    }
-    (out, false)
-}
-
 /// Streams the surface words matching `aut` (except `exclude` and the `skip` ordinals, up to
 /// `MAX_SCAN` keys) and keeps the `MAX_EXPANSIONS` most frequent terms, each shown by its most
-/// common word; the same result as [`best`] over [`scan`], without a string or a map entry per
-/// key (a one-letter prefix streams thousands of keys while a user types).
+/// common word, without a string or a map entry per key (a one-letter prefix streams thousands
+/// of keys while a user types).
 fn scan_best<A: Automaton>(
     index: &Index,
     aut: A,
@@ -155,13 +108,8 @@ fn scan_best<A: Automaton>(
     exclude: &str,
     skip: &[u32],
 ) -> (Vec<Expansion>, bool) {
-    struct Cand {
-        ordinal: u32,
-        share: u8,
-        key: std::ops::Range<usize>,
-    }
     let mut keys: Vec<u8> = Vec::new();
-    let mut cands: Vec<Cand> = Vec::new();
+    let mut cands: Vec<KeyCand> = Vec::new();
     let mut capped = false;
     let mut streamed = 0usize;
     'sources: for from_terms in [false, true] {
@@ -176,85 +124,72 @@ fn scan_best<A: Automaton>(
                 break 'sources;
             }
             streamed += 1;
-            if key == exclude.as_bytes() || std::str::from_utf8(key).is_err() {
-                continue;
-            }
-            let (ordinal, share) = if from_terms {
-                let Ok(ordinal) = u32::try_from(value) else { continue };
-                let Some(share) = index.words.term_share(ordinal) else { continue };
-                (ordinal, share)
-            } else {
-                let (ordinal, share) = words::unpack(value);
-                let Ok(ordinal) = u32::try_from(ordinal) else { continue };
-                (ordinal, share)
-            };
-            if ordinal >= index.postings.n_terms() || skip.contains(&ordinal) {
-                continue;
-            }
+            let Some((ordinal, share)) = key_value(index, value, from_terms) else { continue };
             let start = keys.len();
             keys.extend_from_slice(key);
-            cands.push(Cand { ordinal, share, key: start..keys.len() });
+            cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
         }
     }
-    let text = |c: &Cand| std::str::from_utf8(&keys[c.key.clone()]).unwrap_or_default();
-    // One candidate per term: its most common word (then the shortest, then A to Z).
+    (rank_keys(index, exclude, skip, &keys, cands), capped)
+}
+
+/// The term ordinal and share of a key of the words FST (`from_terms` false) or of the terms
+/// FST (a term that is itself a word).
+fn key_value(index: &Index, value: u64, from_terms: bool) -> Option<(u32, u8)> {
+    if from_terms {
+        let ordinal = u32::try_from(value).ok()?;
+        Some((ordinal, index.words.term_share(ordinal)?))
+    } else {
+        let (ordinal, share) = words::unpack(value);
+        Some((u32::try_from(ordinal).ok()?, share))
+    }
+}
+
+/// A streamed key: its term, its word's share, its bytes in a shared buffer.
+struct KeyCand {
+    ordinal: u32,
+    share: u8,
+    kind: MatchKind,
+    key: std::ops::Range<usize>,
+}
+
+/// The ranking half of [`scan_best`] (not generic, so it is compiled once).
+fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands: Vec<KeyCand>) -> Vec<Expansion> {
+    let text = |c: &KeyCand| std::str::from_utf8(&keys[c.key.clone()]).unwrap_or_default();
+    cands.retain(|c| {
+        c.ordinal < index.postings.n_terms() && !skip.contains(&c.ordinal) && !text(c).is_empty() && text(c) != exclude
+    });
+    // One candidate per term: its closest match, by its most common word (then the shortest,
+    // then A to Z).
     cands.sort_unstable_by(|a, b| {
         a.ordinal
             .cmp(&b.ordinal)
+            .then(a.kind.cmp(&b.kind))
             .then(b.share.cmp(&a.share))
             .then(a.key.len().cmp(&b.key.len()))
             .then(text(a).cmp(text(b)))
     });
     cands.dedup_by_key(|c| c.ordinal);
-    let df = |c: &Cand| index.postings.doc_freq(c.ordinal).unwrap_or(0);
-    let mut ranked: Vec<(u32, Cand)> = cands.into_iter().map(|c| (df(&c), c)).collect();
-    let order = |a: &(u32, Cand), b: &(u32, Cand)| {
-        b.0.cmp(&a.0).then(a.1.key.len().cmp(&b.1.key.len())).then(text(&a.1).cmp(text(&b.1)))
-    };
-    if ranked.len() > MAX_EXPANSIONS {
-        ranked.select_nth_unstable_by(MAX_EXPANSIONS - 1, order);
-        ranked.truncate(MAX_EXPANSIONS);
-    }
-    ranked.sort_unstable_by(order);
-    let list = ranked
-        .iter()
-        .map(|(df, c)| Expansion { ordinal: c.ordinal, kind, df: *df, share: c.share, surface: text(c).to_string() })
-        .collect();
-    (list, capped)
-}
-
-/// Keeps the best `MAX_EXPANSIONS` distinct ordinals by (kind, df desc); each shown by its
-/// most common surface word.
-fn best(index: &Index, found: Vec<(Found, MatchKind)>, skip: &[u32]) -> Vec<Expansion> {
-    let mut by_ord: std::collections::HashMap<u32, Expansion> = std::collections::HashMap::new();
-    for (f, kind) in found {
-        if skip.contains(&f.ordinal) {
-            continue;
-        }
-        let df = index.postings.doc_freq(f.ordinal).unwrap_or(0);
-        let e = by_ord.entry(f.ordinal).or_insert(Expansion {
-            ordinal: f.ordinal,
-            kind,
-            df,
-            share: f.share,
-            surface: f.surface.clone(),
-        });
-        if (kind, std::cmp::Reverse(f.share), f.surface.len()) < (e.kind, std::cmp::Reverse(e.share), e.surface.len()) {
-            e.kind = kind;
-            e.share = f.share;
-            e.surface = f.surface;
-        }
-    }
-    let mut list: Vec<Expansion> = by_ord.into_values().collect();
-    list.sort_by(|a, b| {
-        a.kind
-            .cmp(&b.kind)
-            .then(b.df.cmp(&a.df))
-            .then(a.surface.len().cmp(&b.surface.len()))
-            .then(a.surface.cmp(&b.surface))
+    let mut ranked: Vec<(u32, KeyCand)> =
+        cands.into_iter().map(|c| (index.postings.doc_freq(c.ordinal).unwrap_or(0), c)).collect();
+    ranked.sort_unstable_by(|a, b| {
+        a.1.kind
+            .cmp(&b.1.kind)
+            .then(b.0.cmp(&a.0))
+            .then(a.1.key.len().cmp(&b.1.key.len()))
+            .then(text(&a.1).cmp(text(&b.1)))
     });
-    list.truncate(MAX_EXPANSIONS);
-    list
+    ranked
+        .iter()
+        .take(MAX_EXPANSIONS)
+        .map(|(df, c)| Expansion {
+            ordinal: c.ordinal,
+            kind: c.kind,
+            df: *df,
+            share: c.share,
+            surface: text(c).to_string(),
+        })
+        .collect()
 }
 
 /// Streams author names matching `aut` (bounded), as (name, ordinal).
@@ -385,18 +320,29 @@ impl Typos {
         }
         let builder = self.builder(edits);
         let dfa = if as_prefix { builder.build_prefix_dfa(surface) } else { builder.build_dfa(surface) };
-        let (scanned, _) = scan_with_state(index, &dfa);
-        let mut found = Vec::new();
-        for (f, state) in scanned {
-            let d = match dfa.distance(state) {
-                levenshtein_automata::Distance::Exact(d) => d,
-                levenshtein_automata::Distance::AtLeast(_) => continue,
+        let mut keys: Vec<u8> = Vec::new();
+        let mut cands: Vec<KeyCand> = Vec::new();
+        'sources: for from_terms in [false, true] {
+            let mut stream = if from_terms {
+                index.terms.search_with_state(&dfa).into_stream()
+            } else {
+                index.words.map.search_with_state(&dfa).into_stream()
             };
-            if d > 0 && f.surface != surface {
-                found.push((f, MatchKind::Fuzzy(d)));
+            while let Some((key, value, state)) = stream.next() {
+                if cands.len() >= MAX_SCAN {
+                    break 'sources;
+                }
+                let levenshtein_automata::Distance::Exact(d) = dfa.distance(state) else { continue };
+                if d == 0 || key == surface.as_bytes() {
+                    continue;
+                }
+                let Some((ordinal, share)) = key_value(index, value, from_terms) else { continue };
+                let start = keys.len();
+                keys.extend_from_slice(key);
+                cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
             }
         }
-        best(index, found, skip)
+        rank_keys(index, surface, skip, &keys, cands)
     }
 }
 
