@@ -122,3 +122,21 @@ fn more_like_this_finds_papers_on_the_same_subject() {
     assert!(related.iter().any(|t| t.contains("PINN")), "{related:?}");
     assert_eq!(engine.doc_by_id("no-such-paper"), None);
 }
+
+#[test]
+fn unbounded_queries_are_cut_with_a_notice() {
+    let (engine, _) = common::engine_for(&[common::seed_dir()], "bounds");
+    // Many long unknown words: only the first few get typo tolerance (each is an automaton run
+    // over the whole dictionary), and the page says so.
+    let words: Vec<String> = (0..8).map(|i| format!("tranformerz{}ationnetwrk", (b'a' + i) as char)).collect();
+    let results = engine.search(&Request::new(&words.join(" ")));
+    assert!(results.notices.contains(&Notice::TooBroad), "{:?}", results.notices);
+    // Four unknown words stay within the budget: no such notice.
+    let results = engine.search(&Request::new(&words[..4].join(" ")));
+    assert!(!results.notices.contains(&Notice::TooBroad), "{:?}", results.notices);
+    // A thousand words: cut to the first clauses, with a notice, and still answered.
+    let many: Vec<&str> = ["quantization", "pruning", "lora", "scaling"].iter().copied().cycle().take(1000).collect();
+    let results = engine.search(&Request::new(&many.join(" ")));
+    assert!(results.notices.contains(&Notice::Truncated));
+    assert!(results.total > 0);
+}

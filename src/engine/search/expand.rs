@@ -12,8 +12,11 @@ use fst::{IntoStreamer, Streamer};
 
 use crate::engine::index::{words, Index};
 
-/// Most surface words a prefix or pattern scan looks at.
+/// Most surface words a prefix or typo scan looks at.
 pub const MAX_SCAN: usize = 20_000;
+/// Most surface words a wildcard scan looks at: the pattern automaton costs about 2 µs a key
+/// (tracking every place a `*` may stand), ten times a prefix's.
+pub const MAX_PATTERN_SCAN: usize = 5_000;
 /// Most terms a prefix, pattern or typo expansion contributes.
 pub const MAX_EXPANSIONS: usize = 24;
 /// Words shorter than this (in characters) get no typo tolerance.
@@ -98,12 +101,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Streams the surface words matching `aut` (except `exclude` and the `skip` ordinals, up to
-/// `MAX_SCAN` keys) and keeps the `MAX_EXPANSIONS` most frequent terms, each shown by its most
+/// `max_scan` keys) and keeps the `MAX_EXPANSIONS` most frequent terms, each shown by its most
 /// common word, without a string or a map entry per key (a one-letter prefix streams thousands
 /// of keys while a user types).
 fn scan_best<A: Automaton>(
     index: &Index,
     aut: A,
+    max_scan: usize,
     kind: MatchKind,
     exclude: &str,
     skip: &[u32],
@@ -119,7 +123,7 @@ fn scan_best<A: Automaton>(
             index.words.map.search(&aut).into_stream()
         };
         while let Some((key, value)) = stream.next() {
-            if streamed >= MAX_SCAN {
+            if streamed >= max_scan {
                 capped = true;
                 break 'sources;
             }
@@ -234,7 +238,7 @@ pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
 
 /// Completions of a normalised prefix (excluding `skip` ordinals).
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
-    scan_best(index, Str::new(surface).starts_with(), MatchKind::Prefix, surface, skip)
+    scan_best(index, Str::new(surface).starts_with(), MAX_SCAN, MatchKind::Prefix, surface, skip)
 }
 
 /// Levenshtein automaton builders (distance 1 and 2, transpositions counting as one edit),
@@ -463,7 +467,7 @@ pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool
     let Some(g) = Glob::new(glob) else {
         return (Vec::new(), false);
     };
-    scan_best(index, g, MatchKind::Pattern, "", skip)
+    scan_best(index, g, MAX_PATTERN_SCAN, MatchKind::Pattern, "", skip)
 }
 
 #[cfg(test)]

@@ -36,6 +36,16 @@ pub const TYPO_DOMINANCE: u32 = 20;
 
 /// Most query units (word or phrase terms) scored; more are dropped with a notice.
 pub const MAX_UNITS: usize = 64;
+/// Most postings a query's completions, corrections and wildcard matches may add: beyond it
+/// the rarer ones are dropped with a notice, so a pattern like `*e*` costs what a few frequent
+/// words cost (a word's own exact term is always kept).
+pub const MAX_QUERY_POSTINGS: u64 = 400_000;
+/// Most unknown words per query searched with typo tolerance: each costs a Levenshtein
+/// automaton run over the whole dictionary (milliseconds for a long word), so a query of many
+/// long unknown words would otherwise grow without bound.
+pub const MAX_FUZZY_WORDS: usize = 4;
+/// Most words of a zero-hit query given a "did you mean" correction (same reason).
+pub const MAX_SUGGESTED_WORDS: usize = 2;
 /// Result sets larger than this get no author facet: among thousands of papers the most
 /// frequent authors say little, and counting them is memory-bound (a random increment per
 /// author into a counter per distinct name, 100k names at 75k papers): 6,600 hits cost 4 ms,
@@ -158,6 +168,9 @@ pub enum Notice {
     UnknownCategory(String),
     /// A topic filter was given but the topic model is not loaded (or the index has none).
     TopicsUnavailable,
+    /// The query reached so many words (completions, corrections, wildcard matches) that the
+    /// rarer ones were not searched, or more unknown words than get typo tolerance.
+    TooBroad,
     /// Typo-tolerant matches were used for a word.
     Corrected {
         /// The word as typed.
@@ -183,6 +196,10 @@ impl fmt::Display for Notice {
             Notice::Ignored(ws) => write!(f, "Ignored common words: {}.", ws.join(", ")),
             Notice::NeedsPositions => write!(f, "Loading word positions for the phrase search…"),
             Notice::UnknownCategory(c) => write!(f, "No category matches \"{c}\"."),
+            Notice::TooBroad => write!(
+                f,
+                "The query reaches too many words; only the most frequent matches are searched. Narrow it down for more."
+            ),
             Notice::TopicsUnavailable => {
                 write!(f, "Topics are not available yet, so the topic filter matches nothing.")
             }
@@ -315,6 +332,10 @@ struct Compiled {
     unmatched_words: Vec<String>,
     needs_positions: bool,
     category_filter: Vec<String>,
+    /// Postings the expansions added so far (see [`MAX_QUERY_POSTINGS`]).
+    expansion_postings: u64,
+    /// Words searched with typo tolerance so far (see [`MAX_FUZZY_WORDS`]).
+    fuzzy_words: usize,
 }
 
 /// Reusable per-query buffers (sized to the corpus once).
@@ -540,7 +561,12 @@ impl Engine {
             // ("tranformer" is in 2 of 75k abstracts, "transformer" in thousands): an existing
             // word is otherwise what the user meant.
             let known_df = exact.iter().map(|&o| df_of(o)).chain(reached.iter().map(|e| e.df)).max().unwrap_or(0);
-            if known_df <= RARE_TYPO_DF {
+            if known_df <= RARE_TYPO_DF && c.fuzzy_words >= MAX_FUZZY_WORDS {
+                if !c.notices.contains(&Notice::TooBroad) {
+                    c.notices.push(Notice::TooBroad);
+                }
+            } else if known_df <= RARE_TYPO_DF {
+                c.fuzzy_words += 1;
                 let mut skip = exact.clone();
                 skip.extend(reached.iter().map(|e| e.ordinal));
                 // A word the corpus knows is a corpus typo only if one edit from a dominant
@@ -599,12 +625,29 @@ impl Engine {
         }
     }
 
-    fn push_unit(&self, c: &mut Compiled, unit: Unit) -> Option<usize> {
+    fn push_unit(&self, c: &mut Compiled, mut unit: Unit) -> Option<usize> {
         if c.units.len() >= MAX_UNITS {
             if !c.notices.contains(&Notice::Truncated) {
                 c.notices.push(Notice::Truncated);
             }
             return None;
+        }
+        // Expansions (weight below 1) come most frequent first; keep them while the query's
+        // postings budget lasts.
+        let before = unit.terms.len();
+        unit.terms.retain(|t| {
+            if t.weight >= 1.0 {
+                return true;
+            }
+            let df = u64::from(self.list(t.source).doc_freq(t.ordinal).unwrap_or(0));
+            if c.expansion_postings + df > MAX_QUERY_POSTINGS {
+                return false;
+            }
+            c.expansion_postings += df;
+            true
+        });
+        if unit.terms.len() < before && !c.notices.contains(&Notice::TooBroad) {
+            c.notices.push(Notice::TooBroad);
         }
         c.units.push(unit);
         Some(c.units.len() - 1)
@@ -1228,10 +1271,16 @@ impl Engine {
     fn suggest(&self, query_text: &str, unmatched: &[String]) -> Option<String> {
         let mut out = query_text.to_string();
         let mut changed = false;
+        // Each word costs an automaton run over the dictionary: bounded like typo tolerance.
+        let mut budget = MAX_SUGGESTED_WORDS;
         for word in unmatched {
             if word.chars().count() < 3 || is_stop_word(word) {
                 continue;
             }
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
             let mut cands = self.typos.fuzzy(&self.index, word, false, &[]);
             if cands.is_empty() {
                 // Short words get no typo budget in search, but a suggestion may still help.
