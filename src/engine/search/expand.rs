@@ -159,9 +159,14 @@ struct KeyCand {
 
 /// The ranking half of [`scan_best`] (not generic, so it is compiled once).
 fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands: Vec<KeyCand>) -> Vec<Expansion> {
-    let text = |c: &KeyCand| std::str::from_utf8(&keys[c.key.clone()]).unwrap_or_default();
+    // Keys compare as bytes (the same order as their text): no UTF-8 check per comparison.
+    let bytes = |c: &KeyCand| &keys[c.key.clone()];
+    let text = |c: &KeyCand| std::str::from_utf8(bytes(c)).unwrap_or_default();
     cands.retain(|c| {
-        c.ordinal < index.postings.n_terms() && !skip.contains(&c.ordinal) && !text(c).is_empty() && text(c) != exclude
+        c.ordinal < index.postings.n_terms()
+            && !skip.contains(&c.ordinal)
+            && !bytes(c).is_empty()
+            && bytes(c) != exclude.as_bytes()
     });
     // One candidate per term: its closest match, by its most common word (then the shortest,
     // then A to Z).
@@ -171,17 +176,26 @@ fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands:
             .then(a.kind.cmp(&b.kind))
             .then(b.share.cmp(&a.share))
             .then(a.key.len().cmp(&b.key.len()))
-            .then(text(a).cmp(text(b)))
+            .then(bytes(a).cmp(bytes(b)))
     });
     cands.dedup_by_key(|c| c.ordinal);
     let mut ranked: Vec<(u32, KeyCand)> =
         cands.into_iter().map(|c| (index.postings.doc_freq(c.ordinal).unwrap_or(0), c)).collect();
+    // Only the most frequent can make the cut: drop the rest before the full comparison sort
+    // (a one-letter prefix leaves thousands of candidates).
+    // (Typo matches of mixed distances rank by distance first, so they skip this shortcut.)
+    if ranked.len() > MAX_EXPANSIONS && ranked.iter().all(|r| r.1.kind == ranked[0].1.kind) {
+        let mut dfs: Vec<u32> = ranked.iter().map(|r| r.0).collect();
+        let cut = dfs.len() - MAX_EXPANSIONS;
+        let threshold = *dfs.select_nth_unstable(cut).1;
+        ranked.retain(|r| r.0 >= threshold);
+    }
     ranked.sort_unstable_by(|a, b| {
         a.1.kind
             .cmp(&b.1.kind)
             .then(b.0.cmp(&a.0))
             .then(a.1.key.len().cmp(&b.1.key.len()))
-            .then(text(&a.1).cmp(text(&b.1)))
+            .then(bytes(&a.1).cmp(bytes(&b.1)))
     });
     ranked
         .iter()
