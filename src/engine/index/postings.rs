@@ -341,45 +341,6 @@ impl ListFile {
         Ok(run)
     }
 
-    /// Decodes every position of `ordinal` into one flat vector; run `i` (of posting `i`) is
-    /// `flat[offsets[i]..offsets[i + 1]]`.
-    pub fn positions_flat(&self, ordinal: u32, postings: &[Posting]) -> Result<(Vec<u32>, Vec<u32>), FormatError> {
-        let bytes = self.list_bytes(ordinal)?;
-        let total: usize = postings.iter().map(Posting::positioned).sum();
-        let corrupt = |what: &str| FormatError::Corrupt { file: self.name.clone(), what: what.to_string() };
-        if total > bytes.len() {
-            return Err(corrupt("more positions than bytes"));
-        }
-        let mut flat = Vec::with_capacity(total);
-        let mut offsets = Vec::with_capacity(postings.len() + 1);
-        // The hot loop of phrase search: varints decoded inline.
-        let mut at = 0usize;
-        for p in postings {
-            offsets.push(flat.len() as u32);
-            let mut pos = 0u32;
-            for _ in 0..p.positioned() {
-                let mut v = 0u32;
-                let mut shift = 0u32;
-                loop {
-                    let Some(&b) = bytes.get(at) else { return Err(corrupt("positions run past the list")) };
-                    at += 1;
-                    if shift > 28 {
-                        return Err(corrupt("position varint too long"));
-                    }
-                    v |= u32::from(b & 0x7f) << shift;
-                    if b & 0x80 == 0 {
-                        break;
-                    }
-                    shift += 7;
-                }
-                pos = pos.checked_add(v).ok_or_else(|| corrupt("position overflow"))?;
-                flat.push(pos);
-            }
-        }
-        offsets.push(flat.len() as u32);
-        Ok((flat, offsets))
-    }
-
     /// Decodes the positions of only the postings at `selected` (increasing indices into
     /// `postings`) into one flat vector; run `j` (of posting `selected[j]`) is
     /// `flat[offsets[j]..offsets[j + 1]]`. Runs in between are skipped by counting varint end
