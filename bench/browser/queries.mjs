@@ -3,7 +3,7 @@
 // same run on the same corpus.
 //
 //   node bench/browser/queries.mjs CORPUS [--limit N] [--peers minisearch,flexsearch,pagefind]
-//                                  [--peers-dir DIR] [--no-peers]
+//                                  [--peers-dir DIR] [--no-peers] [--index DIR]
 //
 // CORPUS is a listing or JSON Lines file (the peers take the first N lines with --limit; the
 // same prefix is indexed here). The app in dist/ is copied next to a fresh index of the corpus
@@ -51,7 +51,10 @@ if (limit) {
   input = path.join(site, 'corpus.jsonl');
   fs.writeFileSync(input, text.split('\n').slice(0, Number(limit)).join('\n') + '\n');
 }
-execFileSync(path.join(root, 'target/release/papersift'), ['build', input, '--out', path.join(site, 'index'), '-q'], { stdio: 'inherit' });
+// --index DIR reuses an index already built from the same corpus (for quick reruns).
+const prebuilt = opt('--index', null);
+if (prebuilt) fs.cpSync(prebuilt, path.join(site, 'index'), { recursive: true });
+else execFileSync(path.join(root, 'target/release/papersift'), ['build', input, '--out', path.join(site, 'index'), '-q'], { stdio: 'inherit' });
 
 // 2. papersift in the browser.
 const server = await serve(site, { headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } });
