@@ -120,3 +120,19 @@ fn views_round_trip_through_the_address_bar() {
     assert_eq!(web_sys::window().unwrap().history().unwrap().length().unwrap(), before, "replace adds no step");
     assert_eq!(papersift::ui::url::current().q, "other");
 }
+
+/// The browser's `String.normalize` backend folds text exactly as the native crate does (the
+/// same cases as `tests/text.rs`): an index built natively is searched with browser-folded
+/// queries.
+#[wasm_bindgen_test]
+fn unicode_folding_matches_the_native_cases() {
+    let cases: serde_json::Value = serde_json::from_str(include_str!("unicode_cases.json")).unwrap();
+    for case in cases["words"].as_array().unwrap() {
+        let (input, want) = (case["input"].as_str().unwrap(), case["normalized"].as_str().unwrap());
+        assert_eq!(papersift::engine::text::normalize(input), want, "{input:?}: {}", case["why"]);
+    }
+    for case in cases["slugs"].as_array().unwrap() {
+        let (input, want) = (case["input"].as_str().unwrap(), case["slug"].as_str().unwrap());
+        assert_eq!(papersift::engine::corpus::slugify(input), want, "{input:?}: {}", case["why"]);
+    }
+}

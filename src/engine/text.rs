@@ -10,7 +10,6 @@
 //! but still occupies positions so phrases line up. URLs are skipped.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
 
 /// Lucene's default English stop words (`EnglishAnalyzer.ENGLISH_STOP_WORDS_SET`).
 pub const STOP_WORDS: [&str; 33] = [
@@ -235,13 +234,54 @@ pub fn normalize(word: &str) -> String {
         }
         return out;
     }
-    let lowered: String = word.nfkc().flat_map(char::to_lowercase).collect();
-    for c in lowered.nfd() {
-        if !unicode_normalization::char::is_combining_mark(c) && c != '\'' && c != '\u{2019}' {
-            out.push(c);
+    let lowered: String = unicode::compose(word, true).chars().flat_map(char::to_lowercase).collect();
+    out.extend(unicode::decompose_without_marks(&lowered, false).chars().filter(|&c| c != '\'' && c != '\u{2019}'));
+    unicode::compose(&out, false)
+}
+
+/// Unicode normalisation forms, from one of two backends that give the same results: natively
+/// the `unicode-normalization` crate; in the browser, the browser's own `String.normalize`
+/// and a `\p{M}` pattern. Its composition tables would cost the app about 61 KB of its
+/// 300 KB brotli budget, and every browser ships them. (`tests/unicode_cases.json` is checked
+/// against both: `tests/text.rs` natively, `tests/wasm.rs` in headless Chromium.)
+pub mod unicode {
+    /// NFKC (`compat`) or NFC of `s`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn compose(s: &str, compat: bool) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        if compat {
+            s.nfkc().collect()
+        } else {
+            s.nfc().collect()
         }
     }
-    out.nfc().collect()
+
+    /// NFKD (`compat`) or NFD of `s`, without its combining marks (General Category M).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn decompose_without_marks(s: &str, compat: bool) -> String {
+        use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+        if compat {
+            s.nfkd().filter(|&c| !is_combining_mark(c)).collect()
+        } else {
+            s.nfd().filter(|&c| !is_combining_mark(c)).collect()
+        }
+    }
+
+    /// NFKC (`compat`) or NFC of `s`.
+    #[cfg(target_arch = "wasm32")]
+    pub fn compose(s: &str, compat: bool) -> String {
+        js_sys::JsString::from(s).normalize(if compat { "NFKC" } else { "NFC" }).into()
+    }
+
+    /// NFKD (`compat`) or NFD of `s`, without its combining marks (General Category M).
+    #[cfg(target_arch = "wasm32")]
+    pub fn decompose_without_marks(s: &str, compat: bool) -> String {
+        thread_local! {
+            static MARKS: js_sys::RegExp = js_sys::RegExp::new("\\p{M}", "gu");
+        }
+        let decomposed = js_sys::JsString::from(s).normalize(if compat { "NFKD" } else { "NFD" });
+        MARKS.with(|marks| decomposed.replace_by_pattern(marks, "")).into()
+    }
 }
 
 /// `LLMs`, `PINNs`, `GANs`, `MoEs`: two or more capitals before a final lowercase `s`.

@@ -205,17 +205,16 @@ fn is_bidi_control(c: char) -> bool {
 
 /// A URL-safe slug of a title: lowercase ASCII words joined by `-`, at most 80 characters.
 pub fn slugify(title: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
     let mut slug = String::new();
     let mut dash = false;
-    for c in title.nfkd() {
+    for c in crate::engine::text::unicode::decompose_without_marks(title, true).chars() {
         if c.is_ascii_alphanumeric() {
             if dash && !slug.is_empty() {
                 slug.push('-');
             }
             dash = false;
             slug.push(c.to_ascii_lowercase());
-        } else if !unicode_normalization::char::is_combining_mark(c) {
+        } else {
             dash = true;
         }
     }
