@@ -9,6 +9,8 @@
 
 pub mod cite;
 pub mod engine;
+pub mod exports;
+pub mod readinglist;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod viewstate;

@@ -16,6 +16,8 @@ pub const PAGE: usize = 20;
 pub const MAX_SHOWN: usize = 2_000;
 /// Longest parameter value read; longer values are ignored.
 pub const MAX_PARAM_CHARS: usize = 1_000;
+/// Longest `list=` value read (a shared reading list of up to 500 ids).
+pub const MAX_LIST_PARAM_CHARS: usize = 20_000;
 /// Most values of one repeatable parameter.
 pub const MAX_VALUES: usize = 20;
 
@@ -29,11 +31,13 @@ pub enum View {
     Topics,
     /// The paper map (with the result list below it).
     Map,
+    /// The reading list (the reader's own, or a shared one from `list=`).
+    Reading,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 3] = [View::List, View::Topics, View::Map];
+    pub const ALL: [View; 4] = [View::List, View::Topics, View::Map, View::Reading];
 
     /// The URL name.
     pub fn name(self) -> &'static str {
@@ -41,6 +45,7 @@ impl View {
             View::List => "list",
             View::Topics => "topics",
             View::Map => "map",
+            View::Reading => "reading",
         }
     }
 
@@ -171,6 +176,8 @@ pub struct ViewState {
     pub view: View,
     /// The graph's or map's visible part (`None`: the whole).
     pub viewport: Option<Viewport>,
+    /// A shared reading list's paper ids (`list=`), shown read-only; empty for none.
+    pub list: Vec<String>,
     /// Parameters that were ignored while reading a URL, with why (not serialised).
     pub ignored: Vec<String>,
 }
@@ -200,11 +207,13 @@ impl ViewState {
             let key = decode(raw_key);
             let value = decode(raw_value);
             let shown_key: String = key.chars().take(40).collect();
-            if value.chars().count() > MAX_PARAM_CHARS {
-                v.ignored.push(format!("`{shown_key}` (longer than {MAX_PARAM_CHARS} characters)"));
+            // A shared reading list holds up to 500 ids.
+            let max_chars = if key == "list" { MAX_LIST_PARAM_CHARS } else { MAX_PARAM_CHARS };
+            if value.chars().count() > max_chars {
+                v.ignored.push(format!("`{shown_key}` (longer than {max_chars} characters)"));
                 continue;
             }
-            let scalar = matches!(key.as_str(), "q" | "sort" | "paper" | "n" | "view" | "vp" | "from" | "to");
+            let scalar = matches!(key.as_str(), "q" | "sort" | "paper" | "n" | "view" | "vp" | "from" | "to" | "list");
             if scalar {
                 if seen.contains(&key.as_str()) {
                     v.ignored.push(format!("`{shown_key}` given more than once (the first one counts)"));
@@ -218,6 +227,7 @@ impl ViewState {
                     "view" => "view",
                     "vp" => "vp",
                     "from" => "from",
+                    "list" => "list",
                     _ => "to",
                 });
             }
@@ -226,6 +236,7 @@ impl ViewState {
             };
             match key.as_str() {
                 "q" => v.q = value,
+                "list" => v.list = crate::readinglist::ReadingList::parse_ids_param(&value),
                 "sort" => match Sort::from_name(&value) {
                     Some(s) => v.sort = s,
                     None => bad("unknown sort"),
@@ -331,6 +342,9 @@ impl ViewState {
         }
         if let Some(vp) = self.viewport.filter(|vp| *vp != Viewport::default()) {
             pairs.push(("vp", vp.to_param()));
+        }
+        if !self.list.is_empty() {
+            pairs.push(("list", crate::readinglist::ids_to_param(&self.list)));
         }
         if self.shown > PAGE {
             pairs.push(("n", self.shown.to_string()));
@@ -444,10 +458,12 @@ mod tests {
             shown: 40,
             view: View::Topics,
             viewport: Some(Viewport::new(0.25, 0.75, 3.5)),
+            list: vec!["2505.00001".into(), "a,b".into(), "50% off".into()],
             ignored: vec![],
         };
         let q = v.to_query();
         assert_eq!(ViewState::from_query(&q), v, "{q}");
+        assert!(q.contains("&list=2505.00001,a%252Cb,50%2525+off&"), "{q}");
         assert!(
             q.starts_with("?q=scaling+laws+%22neural+networks%22+-vision+%26+caf%C3%A9&cat=cs.CL&cat=cs.LG"),
             "{q}"

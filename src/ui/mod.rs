@@ -8,6 +8,7 @@
 
 mod api;
 pub mod bench;
+pub mod browser;
 pub mod components;
 pub mod model;
 pub mod pan_zoom;
@@ -56,6 +57,8 @@ pub struct Ctx {
     pub extras: RwSignal<u32>,
     /// Text for the polite live region ("Link copied").
     pub announce: RwSignal<String>,
+    /// The reader's reading list (saved in `localStorage` on every change).
+    pub reading: RwSignal<crate::readinglist::ReadingList>,
     /// Whether the current history entry was made by typing (further typing replaces it).
     typing: StoredValue<bool>,
     /// A pending address update from typing (written after a pause), with its view.
@@ -63,6 +66,21 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Changes the reading list and saves it, saying so to screen readers.
+    pub fn edit_reading(&self, what: &str, f: impl FnOnce(&mut crate::readinglist::ReadingList) -> bool) {
+        let mut list = self.reading.get_untracked();
+        if !f(&mut list) {
+            return;
+        }
+        let saved = browser::save_reading_list(&list);
+        self.reading.set(list);
+        self.announce.set(if saved {
+            what.to_string()
+        } else {
+            format!("{what} (for this visit only: the browser does not let this page store data)")
+        });
+    }
+
     /// Goes to a new view: a new history step.
     pub fn navigate(&self, next: ViewState) {
         self.flush_pending_url();
@@ -194,6 +212,7 @@ fn App() -> impl IntoView {
         load: RwSignal::new(Load::Loading(0, 0)),
         extras: RwSignal::new(0),
         announce: RwSignal::new(String::new()),
+        reading: RwSignal::new(browser::load_reading_list()),
         typing: StoredValue::new(false),
         url_timer: StoredValue::new(None),
     };
@@ -203,6 +222,12 @@ fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         ctx.typing.set_value(false);
         ctx.view.set(url::current());
+    });
+    // Another tab changed the reading list: take its version.
+    let _ = window_event_listener(leptos::ev::storage, move |ev| {
+        if ev.key().as_deref() == Some(crate::readinglist::STORAGE_KEY) {
+            ctx.reading.set(browser::load_reading_list());
+        }
     });
     components::keyboard::install(ctx);
     view! {

@@ -106,6 +106,19 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
     })
 }
 
+/// The ids of the view's first `max` results, in order, each with an empty note (for export).
+pub fn result_ids(view: &ViewState, max: usize) -> Option<Vec<(String, String)>> {
+    with_engine(|engine| {
+        let mut req = Request::new(&view.q);
+        req.filters = view.filters.clone();
+        req.sort = view.sort;
+        req.limit = max;
+        req.facets = false;
+        let r = engine.search(&req);
+        r.hits.iter().filter_map(|h| engine.index.docs.get(h.doc).ok().map(|p| (p.id, String::new()))).collect()
+    })
+}
+
 /// A paper's primary topic (the subtopic when there is one) with its label, once topics are
 /// loaded.
 pub fn topic_of(doc: u32) -> Option<(u32, String)> {

@@ -3,16 +3,21 @@
 
 use leptos::prelude::*;
 
+use super::export_menu::ExportMenu;
 use super::filter_panel::FilterPanel;
 use super::load_state::LoadState;
 use super::paper_map::PaperMap;
 use super::paper_view::PaperView;
+use super::reading_list::ReadingListView;
 use super::result_list::ResultList;
 use super::status_line::StatusLine;
 use super::view_tabs::ViewTabs;
 use crate::ui::model::{self, ResultsModel};
 use crate::ui::{Ctx, Load};
 use crate::viewstate::View;
+
+/// Most results one export holds (the first, in the current order).
+const MAX_EXPORTED: usize = 1_000;
 
 /// Everything below the header.
 #[component]
@@ -28,25 +33,42 @@ pub fn AppBody() -> impl IntoView {
         ctx.view.with(model::results).unwrap_or_default()
     });
     let paper_open = move || ctx.view.with(|v| v.paper.is_some());
+    let reading = move || ctx.view.with(|v| v.view == View::Reading);
+    // The current results, up to a bound, for "Export results".
+    let result_ids =
+        Callback::new(move |()| ctx.view.with_untracked(|v| model::result_ids(v, MAX_EXPORTED)).unwrap_or_default());
+    let results_pane = move || {
+        view! {
+            <div class="columns">
+                <FilterPanel results=results/>
+                <main id="main" class="results-pane" aria-labelledby="status">
+                    <ViewTabs/>
+                    {move || match ctx.view.with(|v| v.view) {
+                        View::Topics => Some(view! { <PaperMap results=results mode=View::Topics/> }.into_any()),
+                        View::Map => Some(view! { <PaperMap results=results mode=View::Map/> }.into_any()),
+                        View::List | View::Reading => None,
+                    }}
+                    <StatusLine results=results/>
+                    <Show when=move || results.with(|r| r.total > 0)>
+                        <ExportMenu label="Export results" file_stem="papersift-results" items=result_ids/>
+                    </Show>
+                    <ResultList results=results/>
+                </main>
+            </div>
+        }
+    };
     view! {
         <Show when=ready fallback=|| view! { <LoadState/> }>
             <Show
                 when=paper_open
                 fallback=move || {
                     view! {
-                        <div class="columns">
-                            <FilterPanel results=results/>
-                            <main id="main" class="results-pane" aria-labelledby="status">
+                        <Show when=reading fallback=results_pane>
+                            <main id="main" class="reading-pane" aria-labelledby="reading-title">
                                 <ViewTabs/>
-                                {move || match ctx.view.with(|v| v.view) {
-                                    View::Topics => Some(view! { <PaperMap results=results mode=View::Topics/> }.into_any()),
-                                    View::Map => Some(view! { <PaperMap results=results mode=View::Map/> }.into_any()),
-                                    View::List => None,
-                                }}
-                                <StatusLine results=results/>
-                                <ResultList results=results/>
+                                <ReadingListView/>
                             </main>
-                        </div>
+                        </Show>
                     }
                 }
             >

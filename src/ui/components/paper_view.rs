@@ -4,6 +4,8 @@
 use crate::cite::bibtex;
 use crate::engine::corpus::{is_http_url, Paper};
 use leptos::prelude::*;
+
+use super::save_button::SaveButton;
 use wasm_bindgen::JsCast;
 
 use super::link_badges::LinkBadges;
@@ -13,7 +15,7 @@ use crate::ui::model::{self, PaperModel};
 use crate::ui::{url, Ctx};
 
 /// Copies text, with the Clipboard API where allowed and a selection-based fallback.
-async fn copy_text(text: &str) -> bool {
+pub async fn copy_text(text: &str) -> bool {
     let Some(window) = web_sys::window() else { return false };
     let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok().filter(|c| !c.is_undefined());
     if let Some(clipboard) = clipboard {
@@ -194,6 +196,7 @@ fn PaperArticle(
             <div class="actions">
                 <button type="button" class="button" on:click=copy_link>"Copy link"</button>
                 <button type="button" class="button" on:click=copy_cite>"Copy BibTeX"</button>
+                <SaveButton id=p.id.clone() title=p.title.clone()/>
             </div>
             <section class="abstract" aria-label="Abstract">{abstract_view(&p.abstract_text)}</section>
             <details class="bibtex">

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::link_badges::LinkBadges;
 use super::marked_text::MarkedText;
+use super::save_button::SaveButton;
 use super::topic_chip::TopicChip;
 use crate::ui::model::Item;
 use crate::ui::{url, Ctx};
@@ -50,6 +51,7 @@ pub fn ResultItem(
     let when = item.date.clone().or(item.listed.clone());
     let categories = item.categories.clone();
     let doc = item.doc;
+    let (save_id, save_title) = (item.id.clone(), item.title.text.clone());
     view! {
         <li class="result">
             <article aria-labelledby=format!("r{index}")>
@@ -72,6 +74,7 @@ pub fn ResultItem(
                         crate::ui::model::topic_of(doc).map(|(t, label)| view! { <TopicChip topic=t label=label/> })
                     }}
                     <LinkBadges links=item.links.clone()/>
+                    <SaveButton id=save_id title=save_title/>
                 </div>
             </article>
         </li>

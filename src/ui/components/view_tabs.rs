@@ -1,6 +1,6 @@
-//! Switches between the result list, the topic graph and the paper map (each a link, so
-//! a view can be opened in a new tab and back returns to the previous one). Shown only when
-//! the index has topics.
+//! Switches between the result list, the topic graph, the paper map and the reading list
+//! (each a link, so a view can be opened in a new tab and back returns to the previous one).
+//! The topic views are offered only when the index has topics.
 
 use leptos::prelude::*;
 
@@ -13,6 +13,7 @@ fn view_label(v: View) -> &'static str {
         View::List => "List",
         View::Topics => "Topic graph",
         View::Map => "Paper map",
+        View::Reading => "Reading list",
     }
 }
 
@@ -25,19 +26,28 @@ pub fn ViewTabs() -> impl IntoView {
         with_engine(|e| e.index.has_topics()).unwrap_or(false)
     };
     view! {
-        <Show when=has_topics>
-            <nav class="view-tabs" aria-label="Views">
-                {View::ALL
-                    .into_iter()
-                    .map(|v| {
-                        let target = move || {
-                            let mut next = ctx.view.get().without_notes();
-                            next.view = v;
-                            next.paper = None;
-                            next
-                        };
-                        let current = move || ctx.view.with(|s| s.view == v);
-                        view! {
+        <nav class="view-tabs" aria-label="Views">
+            {View::ALL
+                .into_iter()
+                .map(|v| {
+                    let target = move || {
+                        let mut next = ctx.view.get().without_notes();
+                        next.view = v;
+                        next.paper = None;
+                        // Leaving a shared list leaves its link behind.
+                        if v != View::Reading {
+                            next.list.clear();
+                        }
+                        next
+                    };
+                    let current = move || ctx.view.with(|s| s.view == v);
+                    let shown = move || v == View::Reading || v == View::List || has_topics();
+                    let label = move || match v {
+                        View::Reading => format!("{} ({})", view_label(v), ctx.reading.with(|l| l.len())),
+                        _ => view_label(v).to_string(),
+                    };
+                    view! {
+                        <Show when=shown>
                             <a
                                 class="view-tab"
                                 href=move || url::href(&target())
@@ -48,11 +58,11 @@ pub fn ViewTabs() -> impl IntoView {
                                         ctx.navigate(target());
                                     }
                                 }
-                            >{view_label(v)}</a>
-                        }
-                    })
-                    .collect_view()}
-            </nav>
-        </Show>
+                            >{label}</a>
+                        </Show>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
