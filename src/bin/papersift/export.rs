@@ -111,8 +111,18 @@ pub fn graph(index: &Index, out: Option<&Path>) -> Result<()> {
             })
         })
         .collect();
+    let trends = m.trends.as_ref().map(|t| {
+        json!({
+            "period": if t.weekly { "week" } else { "month" },
+            "periods": t.periods.iter().map(|&d| papersift::viewstate::format_date(d)).collect::<Vec<_>>(),
+            "recent_from": papersift::viewstate::format_date(t.periods[t.recent_from]),
+            "totals": t.totals,
+            "topics": t.counts,
+            "rising": t.rising.iter().map(|&(k, r, b)| json!({ "phrase": phrase(&k), "recent": r, "before": b })).collect::<Vec<_>>(),
+        })
+    });
     let mut w = sink(out)?;
-    serde_json::to_writer(&mut w, &json!({ "topics": topics, "edges": edges, "papers": papers }))?;
+    serde_json::to_writer(&mut w, &json!({ "topics": topics, "edges": edges, "papers": papers, "trends": trends }))?;
     w.write_all(b"\n")?;
     w.flush()?;
     Ok(())

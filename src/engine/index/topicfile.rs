@@ -4,11 +4,16 @@
 //! Layout (varints unless noted): phrases (count, strings); topics (count; each parent + 1 or
 //! 0, size, label ids, keyphrase ids, x y radius as u16 LE); edges (count; each a, b, weight
 //! byte, shared papers, shared phrase ids); papers (count; each topic, subtopic + 1 or 0,
-//! memberships as (topic, byte), keyphrase ids, related as (document, byte), x y as u16 LE).
-//! Every id is checked against its table when read, so a corrupt file fails here, never later.
+//! memberships as (topic, byte), keyphrase ids, related as (document, byte), x y as u16 LE);
+//! then, for dated corpora, trends: a 1, weekly byte, periods (count, yyyymmdd each), totals
+//! and per topic a count per period, the recent window's first period, rising phrases (count;
+//! each phrase id, recent, before). Files written before trends end after the papers and read
+//! as having none. Every id is checked against its table when read, so a corrupt file fails
+//! here, never later.
 
 use super::format::{put_str, put_varint, Reader};
 use crate::engine::error::FormatError;
+use crate::engine::topics::trends::{Trends, MAX_PERIODS, MAX_RISING};
 use crate::engine::topics::{Edge, PaperTopics, Topic, TopicModel};
 
 /// Per-list bounds: generous for what the build writes, small enough to stop a corrupt count
@@ -65,7 +70,52 @@ pub fn encode(model: &TopicModel) -> Vec<u8> {
         put_u16(&mut out, p.x);
         put_u16(&mut out, p.y);
     }
+    if let Some(t) = &model.trends {
+        put_varint(&mut out, 1);
+        out.push(u8::from(t.weekly));
+        put_varint(&mut out, t.periods.len() as u64);
+        let put_all = |out: &mut Vec<u8>, values: &[u32]| values.iter().for_each(|&v| put_varint(out, u64::from(v)));
+        put_all(&mut out, &t.periods);
+        put_all(&mut out, &t.totals);
+        for row in &t.counts {
+            put_all(&mut out, row);
+        }
+        put_varint(&mut out, t.recent_from as u64);
+        put_varint(&mut out, t.rising.len() as u64);
+        for &(k, recent, before) in &t.rising {
+            put_all(&mut out, &[k, recent, before]);
+        }
+    }
     out
+}
+
+fn decode_trends(r: &mut Reader, n_topics: usize, n_phrases: usize) -> Result<Trends, FormatError> {
+    if r.varint()? != 1 {
+        return Err(r.corrupt("unknown section after the papers"));
+    }
+    let weekly = match r.byte()? {
+        0 => false,
+        1 => true,
+        b => return Err(r.corrupt(format!("period kind {b}"))),
+    };
+    let n = r.count(MAX_PERIODS, "period")?;
+    let read = |r: &mut Reader| (0..n).map(|_| r.varint_u32()).collect::<Result<Vec<u32>, _>>();
+    let periods = read(r)?;
+    if periods.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(r.corrupt("periods out of order"));
+    }
+    let totals = read(r)?;
+    let counts = (0..n_topics).map(|_| read(r)).collect::<Result<Vec<_>, _>>()?;
+    let recent_from = r.varint_u32()? as usize;
+    if recent_from >= n {
+        return Err(r.corrupt(format!("recent window from period {recent_from} of {n}")));
+    }
+    let n_rising = r.count(MAX_RISING, "rising phrase")?;
+    let mut rising = Vec::with_capacity(n_rising);
+    for _ in 0..n_rising {
+        rising.push((id_below(r, n_phrases, "rising phrase")?, r.varint_u32()?, r.varint_u32()?));
+    }
+    Ok(Trends { weekly, periods, totals, counts, recent_from, rising })
 }
 
 fn u16_le(r: &mut Reader) -> Result<u16, FormatError> {
@@ -149,10 +199,11 @@ pub fn decode(file: &str, payload: &[u8], papers: u32) -> Result<TopicModel, For
         let (x, y) = (u16_le(&mut r)?, u16_le(&mut r)?);
         out.push(PaperTopics { topic, subtopic, memberships, keyphrases, related, x, y });
     }
+    let trends = if r.is_empty() { None } else { Some(decode_trends(&mut r, n_topics, n_phrases)?) };
     if !r.is_empty() {
-        return Err(r.corrupt(format!("{} bytes after the last paper", r.remaining())));
+        return Err(r.corrupt(format!("{} bytes after the trends", r.remaining())));
     }
-    Ok(TopicModel { phrases, topics, edges, papers: out })
+    Ok(TopicModel { phrases, topics, edges, papers: out, trends })
 }
 
 #[cfg(test)]
@@ -187,6 +238,14 @@ mod tests {
                     y: 0,
                 },
             ],
+            trends: Some(Trends {
+                weekly: true,
+                periods: vec![20250303, 20250310, 20250317],
+                totals: vec![1, 0, 1],
+                counts: vec![vec![1, 0, 1], vec![0, 0, 1]],
+                recent_from: 2,
+                rising: vec![(1, 1, 0)],
+            }),
         }
     }
 
@@ -200,9 +259,28 @@ mod tests {
     fn rejects_wrong_paper_count_and_every_truncation() {
         let bytes = encode(&sample());
         assert!(decode("t", &bytes, 3).unwrap_err().to_string().contains("manifest says 3"));
+        // Cut right before the trends, a file reads as one written before trends existed.
+        let without = TopicModel { trends: None, ..sample() };
+        let boundary = encode(&without).len();
         for cut in 0..bytes.len() {
-            assert!(decode("t", &bytes[..cut], 2).is_err(), "cut at {cut} accepted");
+            match decode("t", &bytes[..cut], 2) {
+                Ok(m) => assert!(cut == boundary && m == without, "cut at {cut} accepted"),
+                Err(_) => assert_ne!(cut, boundary),
+            }
         }
+    }
+
+    #[test]
+    fn rejects_bad_trends() {
+        let mut m = sample();
+        m.trends.as_mut().unwrap().rising = vec![(9, 1, 0)];
+        assert!(decode("t", &encode(&m), 2).unwrap_err().to_string().contains("rising phrase 9"));
+        let mut m = sample();
+        m.trends.as_mut().unwrap().periods = vec![20250310, 20250303, 20250317];
+        assert!(decode("t", &encode(&m), 2).unwrap_err().to_string().contains("out of order"));
+        let mut m = sample();
+        m.trends.as_mut().unwrap().recent_from = 3;
+        assert!(decode("t", &encode(&m), 2).is_err());
     }
 
     #[test]

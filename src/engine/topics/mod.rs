@@ -15,6 +15,7 @@ pub mod acronyms;
 pub mod cluster;
 pub mod keyphrases;
 pub mod layout;
+pub mod trends;
 pub mod vectors;
 
 use rustc_hash::FxHashMap;
@@ -109,6 +110,8 @@ pub struct TopicModel {
     pub edges: Vec<Edge>,
     /// Per paper, by document number.
     pub papers: Vec<PaperTopics>,
+    /// Papers over time and rising phrases, for dated corpora.
+    pub trends: Option<trends::Trends>,
 }
 
 impl TopicModel {
@@ -560,12 +563,16 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
             y: 0,
         })
         .collect();
-    let mut model = TopicModel { phrases: out_phrases, topics, edges: Vec::new(), papers: Vec::new() };
+    let mut model = TopicModel { phrases: out_phrases, topics, edges: Vec::new(), papers: Vec::new(), trends: None };
     model.edges = layout::edges(&model.topics, &papers_out, k_top);
     let fits: Vec<f32> = (0..n).map(|d| smoothed[d].dot_dense(&centroids[assign[d] as usize])).collect();
     layout::lay_out(&mut model.topics, &model.edges, &mut papers_out, &topic_members, &fits, options.seed);
     model.papers = papers_out;
     timer.mark("labels, graph, map");
+    let primary: Vec<(u32, Option<u32>)> = model.papers.iter().map(|p| (p.topic, p.subtopic)).collect();
+    let phrases_of: Vec<Vec<u32>> = model.papers.iter().map(|p| p.keyphrases.clone()).collect();
+    model.trends = trends::compute(papers, &primary, &phrases_of, model.topics.len(), model.phrases.len());
+    timer.mark("trends");
     model
 }
 

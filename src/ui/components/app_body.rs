@@ -11,6 +11,7 @@ use super::paper_view::PaperView;
 use super::reading_list::ReadingListView;
 use super::result_list::ResultList;
 use super::status_line::StatusLine;
+use super::trends_panel::TrendsPanel;
 use super::view_tabs::ViewTabs;
 use crate::ui::model::{self, ResultsModel};
 use crate::ui::{Ctx, Load};
@@ -44,7 +45,7 @@ pub fn AppBody() -> impl IntoView {
                 <main id="main" class="results-pane" aria-labelledby="status">
                     <ViewTabs/>
                     {move || match ctx.view.with(|v| v.view) {
-                        View::Topics => Some(view! { <PaperMap results=results mode=View::Topics/> }.into_any()),
+                        View::Topics => Some(view! { <PaperMap results=results mode=View::Topics/> <TrendsPanel/> }.into_any()),
                         View::Map => Some(view! { <PaperMap results=results mode=View::Map/> }.into_any()),
                         View::List | View::Reading => None,
                     }}
