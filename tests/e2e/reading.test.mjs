@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, DIST, newPage, ready, serve, startBrowser } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { ARTIFACTS, DIST, ROOT, newPage, ready, serve, startBrowser, variant } from './helpers.mjs';
 
 let browser;
 let site;
@@ -181,6 +182,44 @@ test('exports: reading list and results in four formats; print view', async () =
   const all = JSON.parse((await exportAs(page, 'Export results', 'JSON')).text);
   assert.equal(all.length, total, 'every result, not only the shown page');
   assert.deepEqual(all.slice(0, shown.length).map((r) => r.title), shown);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('reading list: survives a rebuild of the index with the same ids', async () => {
+  const dir = variant('rebuild', () => {});
+  const own = await serve(dir);
+  const page = await newPage(browser);
+  await page.goto(`${own.url}?q=${encodeURIComponent('unlearning')}`);
+  await ready(page);
+  const titles = (await results(page).getByRole('heading').getByRole('link').allInnerTexts()).slice(0, 2);
+  for (let i = 0; i < 2; i++) await results(page).getByRole('button', { name: /^Save / }).nth(i).click();
+  const before = fs.readFileSync(path.join(dir, 'index', 'manifest.json'), 'utf8');
+  // The site owner rebuilds the index (here without topics: every file changes).
+  fs.rmSync(path.join(dir, 'index'), { recursive: true });
+  execFileSync(path.join(ROOT, 'target', 'release', 'papersift'), ['build', path.join(ROOT, 'seeds'), '--no-topics', '--out', path.join(dir, 'index'), '-q'], { stdio: 'pipe' });
+  assert.notEqual(fs.readFileSync(path.join(dir, 'index', 'manifest.json'), 'utf8'), before);
+  await page.goto(`${own.url}?view=reading`);
+  await page.getByRole('heading', { name: 'Reading list (2)' }).waitFor();
+  assert.deepEqual(await savedTitles(page), titles, 'same papers, linked to the new index');
+  await saved(page).getByRole('link').first().click();
+  await page.getByRole('heading', { level: 1, name: titles[0] }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  await own.close();
+});
+
+test('print: the result list without the app controls', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${site.url}?q=pruning`);
+  await ready(page);
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await results(page).isVisible());
+  for (const hidden of [page.getByRole('searchbox', { name: 'Search papers' }), page.getByRole('group', { name: 'Export results' }), results(page).getByRole('button', { name: /^Save / }).first()]) {
+    assert.ok(!(await hidden.isVisible()), 'hidden in print');
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'results-print.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
