@@ -53,10 +53,18 @@ impl Trends {
     }
 
     /// How much more of the corpus `recent` of `recent_total` papers is than `before` of
-    /// `before_total` (a ratio of shares, with one paper of smoothing on each side).
+    /// `before_total`: a ratio of shares, each smoothed with five papers at the overall share
+    /// (so a small window with no papers reads as a fall, not as growth from nothing).
     pub fn growth(recent: u32, recent_total: u32, before: u32, before_total: u32) -> f32 {
-        let share = |n: u32, total: u32| (n as f32 + 1.0) / (total as f32 + 1.0);
-        share(recent, recent_total) / share(before, before_total)
+        const PRIOR: f32 = 5.0;
+        let all = (recent_total + before_total).max(1) as f32;
+        let overall = (recent + before) as f32 / all;
+        let share = |n: u32, total: u32| (n as f32 + PRIOR * overall) / (total as f32 + PRIOR);
+        let before_share = share(before, before_total);
+        if before_share <= 0.0 {
+            return 1.0;
+        }
+        share(recent, recent_total) / before_share
     }
 }
 
@@ -254,6 +262,14 @@ mod tests {
         assert_eq!((r1, b1), (8, 0));
         assert_eq!(t.rising.first().map(|r| r.0), Some(1), "{:?}", t.rising);
         assert!(t.rising.iter().all(|r| r.0 != 0), "a steady phrase is not rising");
+    }
+
+    #[test]
+    fn growth_reads_an_empty_recent_window_as_a_fall() {
+        assert!(Trends::growth(0, 12, 5, 190) < 1.0);
+        assert!(Trends::growth(6, 12, 5, 190) > 5.0);
+        assert!((Trends::growth(10, 100, 10, 100) - 1.0).abs() < 1e-6);
+        assert_eq!(Trends::growth(0, 0, 0, 0), 1.0);
     }
 
     #[test]

@@ -134,23 +134,25 @@ pub fn TrendsPanel() -> impl IntoView {
                                 .collect_view()}
                         </ol>
                     </div>
-                    <div>
-                        <h3 id="rising-phrases">"Rising phrases"</h3>
-                        <ol class="rising" aria-labelledby="rising-phrases">
-                            {m.phrases
-                                .into_iter()
-                                .map(|(phrase, recent, before)| {
-                                    let target = ViewState { q: format!("\"{phrase}\""), ..ViewState::default() };
-                                    view! {
-                                        <li>
-                                            {go(ctx, target, phrase)}
-                                            <span class="growth">{format!("{recent} recent, {before} before")}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    </div>
+                    {(!m.phrases.is_empty()).then(|| view! {
+                        <div>
+                            <h3 id="rising-phrases">"Rising phrases"</h3>
+                            <ol class="rising" aria-labelledby="rising-phrases">
+                                {m.phrases
+                                    .into_iter()
+                                    .map(|(phrase, recent, before)| {
+                                        let target = ViewState { q: format!("\"{phrase}\""), ..ViewState::default() };
+                                        view! {
+                                            <li>
+                                                {go(ctx, target, phrase)}
+                                                <span class="growth">{format!("{recent} recent, {before} before")}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        </div>
+                    })}
                 </div>
             </section>
         })
