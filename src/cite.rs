@@ -49,15 +49,27 @@ pub fn year(paper: &Paper) -> Option<String> {
     if let Some(d) = paper.date.as_deref().filter(|d| d.len() >= 4) {
         return Some(d[..4].to_string());
     }
-    let id = paper.id.as_bytes();
-    if id.len() >= 9 && id[4] == b'.' && id[..4].iter().all(u8::is_ascii_digit) {
-        return Some(format!("20{}", &paper.id[..2]));
-    }
-    None
+    is_arxiv_id(&paper.id).then(|| format!("20{}", &paper.id[..2]))
+}
+
+/// Whether an id is a new-style arXiv id (`2505.12345`, optionally with a version `v2`).
+pub fn is_arxiv_id(id: &str) -> bool {
+    let (number, version) = id.split_once('v').unwrap_or((id, "0"));
+    let b = number.as_bytes();
+    b.len() >= 9
+        && b[4] == b'.'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit())
+        && !version.is_empty()
+        && version.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// A BibTeX entry: `@article` with an arXiv eprint when the id is one, else `@misc` with the url.
 pub fn bibtex(paper: &Paper) -> String {
+    bibtex_with_note(paper, "")
+}
+
+/// A BibTeX entry with the reader's note as `annote` (none when empty).
+pub fn bibtex_with_note(paper: &Paper, note: &str) -> String {
     let mut fields: Vec<(&str, String)> = vec![("title", format!("{{{}}}", escape_bibtex(&paper.title)))];
     if !paper.authors.is_empty() {
         fields.push(("author", paper.authors.iter().map(|a| escape_bibtex(a)).collect::<Vec<_>>().join(" and ")));
@@ -75,6 +87,9 @@ pub fn bibtex(paper: &Paper) -> String {
     }
     if let Some(u) = paper.url.as_deref().or_else(|| paper.links.first().map(|l| l.url.as_str())) {
         fields.push(("url", u.replace(['{', '}'], "")));
+    }
+    if !note.is_empty() {
+        fields.push(("annote", escape_bibtex(note)));
     }
     let kind = if arxiv { "article" } else { "misc" };
     let mut out = format!("@{kind}{{{},\n", cite_key(paper));
@@ -101,6 +116,16 @@ mod tests {
             listed: None,
             url: Some("https://arxiv.org/abs/2505.00001".into()),
             links: vec![],
+        }
+    }
+
+    #[test]
+    fn arxiv_ids_are_recognised() {
+        for id in ["2505.00001", "2505.1234", "2505.00001v2"] {
+            assert!(is_arxiv_id(id), "{id}");
+        }
+        for id in ["my-slug", "2505.abcde", "25051.2345", "2505.00001v", "2505.12"] {
+            assert!(!is_arxiv_id(id), "{id}");
         }
     }
 

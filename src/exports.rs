@@ -69,9 +69,7 @@ pub fn paper_url(paper: &Paper) -> Option<String> {
     if let Some(u) = paper.url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
         return Some(u.to_string());
     }
-    let id = paper.id.as_bytes();
-    let arxiv = id.len() >= 9 && id[4] == b'.' && id.iter().all(|b| b.is_ascii_digit() || *b == b'.');
-    arxiv.then(|| format!("https://arxiv.org/abs/{}", paper.id))
+    crate::cite::is_arxiv_id(&paper.id).then(|| format!("https://arxiv.org/abs/{}", paper.id))
 }
 
 /// The items in `format`.
@@ -87,14 +85,8 @@ pub fn export(format: Format, items: &[Item<'_>]) -> String {
 fn bibtex(items: &[Item<'_>]) -> String {
     let mut out = String::new();
     for item in items {
-        let mut entry = crate::cite::bibtex(item.paper);
-        if !item.note.is_empty() {
-            // `annote` is BibTeX's field for a reader's annotation.
-            entry.pop(); // the closing brace
-            entry.push_str(&format!("  annote = {{{}}}\n}}", crate::cite::escape_bibtex(item.note)));
-            entry = entry.replacen("\n  annote", ",\n  annote", 1);
-        }
-        out.push_str(&entry);
+        // `annote` is BibTeX's field for a reader's annotation.
+        out.push_str(&crate::cite::bibtex_with_note(item.paper, item.note));
         out.push_str("\n\n");
     }
     out

@@ -58,15 +58,20 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// The search a view asks for, its first `limit` results.
+fn request(view: &ViewState, limit: usize) -> Request<'_> {
+    let mut req = Request::new(&view.q);
+    req.filters = view.filters.clone();
+    req.sort = view.sort;
+    req.limit = limit;
+    req
+}
+
 /// Runs the view's search.
 pub fn results(view: &ViewState) -> Option<ResultsModel> {
     with_engine(|engine| {
         let started = now();
-        let mut req = Request::new(&view.q);
-        req.filters = view.filters.clone();
-        req.sort = view.sort;
-        req.limit = view.shown();
-        let r = engine.search(&req);
+        let r = engine.search(&request(view, view.shown()));
         let mut highlighter = engine.highlighter(&r.matched);
         let items = r
             .hits
@@ -109,10 +114,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
 /// The ids of the view's first `max` results, in order, each with an empty note (for export).
 pub fn result_ids(view: &ViewState, max: usize) -> Option<Vec<(String, String)>> {
     with_engine(|engine| {
-        let mut req = Request::new(&view.q);
-        req.filters = view.filters.clone();
-        req.sort = view.sort;
-        req.limit = max;
+        let mut req = request(view, max);
         req.facets = false;
         let r = engine.search(&req);
         r.hits.iter().filter_map(|h| engine.index.docs.get(h.doc).ok().map(|p| (p.id, String::new()))).collect()

@@ -1,23 +1,12 @@
 // End-to-end tests of the built app in headless Chromium: elements are found by role and
 // label, and every view is checked in the URL.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, DIST, DIST_SUBPATH, indexFile, median, newPage, p95, ready, serve, startBrowser, variant } from './helpers.mjs';
+import { ARTIFACTS, DIST, DIST_SUBPATH, indexFile, median, newPage, p95, ready, serve, servedApp, variant } from './helpers.mjs';
 
-let browser;
-let site;
-
-before(async () => {
-  browser = await startBrowser();
-  site = await serve(DIST);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const run = servedApp();
 
 const search = (page) => page.getByRole('searchbox', { name: 'Search papers' });
 const results = (page) => page.getByRole('list', { name: 'Results' });
@@ -25,8 +14,8 @@ const resultLinks = (page) => results(page).getByRole('heading').getByRole('link
 const params = (page) => new URL(page.url()).searchParams;
 
 test('typing shows results, in the URL too', async () => {
-  const page = await newPage(browser);
-  await page.goto(site.url);
+  const page = await newPage(run.browser);
+  await page.goto(run.site.url);
   await ready(page);
   await assert.doesNotReject(search(page).focus());
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'search', 'the search box has focus on load');
@@ -43,8 +32,8 @@ test('typing shows results, in the URL too', async () => {
 });
 
 test('filter, sort, clear', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?q=parameter`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=parameter`);
   await ready(page);
   const before = Number((await page.locator('#status').innerText()).split(' ')[0]);
   await page.getByRole('checkbox', { name: /Has code/ }).check();
@@ -67,9 +56,9 @@ test('filter, sort, clear', async () => {
 });
 
 test('open a paper, copy its link, open it fresh, back and forward', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(`${site.url}?q=scaling+laws`);
+  await page.goto(`${run.site.url}?q=scaling+laws`);
   await ready(page);
   const first = resultLinks(page).first();
   const title = await first.innerText();
@@ -86,7 +75,7 @@ test('open a paper, copy its link, open it fresh, back and forward', async () =>
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, page.url());
 
-  const fresh = await newPage(browser);
+  const fresh = await newPage(run.browser);
   await fresh.goto(copied);
   await ready(fresh);
   assert.equal(await fresh.getByRole('heading', { level: 1 }).innerText(), title, 'the link restores the view');
@@ -109,8 +98,8 @@ test('open a paper, copy its link, open it fresh, back and forward', async () =>
 });
 
 test('typing makes one history step, filters make their own', async () => {
-  const page = await newPage(browser);
-  await page.goto(site.url);
+  const page = await newPage(run.browser);
+  await page.goto(run.site.url);
   await ready(page);
   await search(page).pressSequentially('lora', { delay: 30 });
   await page.getByRole('checkbox', { name: /Has code/ }).check();
@@ -130,7 +119,7 @@ test('works under a sub-path (relative build, and --public-url /some/sub/path/)'
   else assert.fail(`${DIST_SUBPATH} is missing: ./dev test builds it with --public-url /some/sub/path/`);
   for (const dir of builds) {
     const sub = await serve(dir, { prefix: '/some/sub/path/' });
-    const page = await newPage(browser);
+    const page = await newPage(run.browser);
     await page.goto(`${sub.url}?q=pruning`);
     await ready(page);
     assert.ok((await resultLinks(page).count()) > 0, `results under a sub-path (${dir})`);
@@ -146,16 +135,16 @@ test('works under a sub-path (relative build, and --public-url /some/sub/path/)'
 });
 
 test('a malformed link falls back to defaults and says what it ignored', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?q=pruning&q=other&sort=loudest&n=lots&has=bitcoin&zzz=%E0%A4%A&paper=`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=pruning&q=other&sort=loudest&n=lots&has=bitcoin&zzz=%E0%A4%A&paper=`);
   await ready(page);
   assert.match(await page.locator('#status').innerText(), /results? for “pruning”/);
   const notes = await page.locator('.notices').innerText();
   assert.match(notes, /Ignored in the link/);
   assert.match(notes, /sort=loudest/);
   assert.match(notes, /zzz/);
-  const unknownPaper = await newPage(browser);
-  await unknownPaper.goto(`${site.url}?paper=${'x'.repeat(300)}`);
+  const unknownPaper = await newPage(run.browser);
+  await unknownPaper.goto(`${run.site.url}?paper=${'x'.repeat(300)}`);
   await unknownPaper.getByRole('alert').waitFor();
   assert.match(await unknownPaper.getByRole('alert').innerText(), /not in the index/);
   assert.deepEqual([...page.errors, ...unknownPaper.errors], []);
@@ -176,7 +165,7 @@ test('a corrupt, missing or foreign index shows what to do, with a retry', async
   for (const [name, damage, expected] of cases) {
     const dir = variant(name, damage);
     const srv = await serve(dir);
-    const page = await newPage(browser);
+    const page = await newPage(run.browser);
     await page.goto(`${srv.url}?q=lora`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -190,8 +179,8 @@ test('a corrupt, missing or foreign index shows what to do, with a retry', async
 });
 
 test('keyboard only: / to search, arrows, Enter, Escape', async () => {
-  const page = await newPage(browser);
-  await page.goto(site.url);
+  const page = await newPage(run.browser);
+  await page.goto(run.site.url);
   await ready(page);
   await page.keyboard.press('Tab'); // leave the search box
   await page.keyboard.press('/');
@@ -217,8 +206,8 @@ test('keyboard only: / to search, arrows, Enter, Escape', async () => {
 });
 
 test('landmarks, labels and themes', async () => {
-  const page = await newPage(browser, { colorScheme: 'dark' });
-  await page.goto(`${site.url}?q=calibration`);
+  const page = await newPage(run.browser, { colorScheme: 'dark' });
+  await page.goto(`${run.site.url}?q=calibration`);
   await ready(page);
   for (const role of ['banner', 'main', 'search', 'complementary']) {
     assert.equal(await page.getByRole(role).count(), 1, role);
@@ -233,8 +222,8 @@ test('landmarks, labels and themes', async () => {
 });
 
 test('zero results suggest a spelling', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?q=${encodeURIComponent('"quantizaton pruning"')}`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=${encodeURIComponent('"quantizaton pruning"')}`);
   await ready(page);
   await page.getByRole('region', { name: 'No results' }).waitFor();
   const suggestion = page.getByRole('link', { name: /quantization/ });
@@ -245,8 +234,8 @@ test('zero results suggest a spelling', async () => {
 });
 
 test('topics: chips and facet filter, the graph and the map keep their state in the URL', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?q=unlearning`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=unlearning`);
   await ready(page);
   // Topics load after the first results; then each result carries its topic.
   const chip = results(page).locator('.topic-chip').first();
@@ -271,7 +260,7 @@ test('topics: chips and facet filter, the graph and the map keep their state in 
 
   // Opened fresh, the link restores the same view; back returns to the list.
   const link = page.url();
-  const fresh = await newPage(browser);
+  const fresh = await newPage(run.browser);
   await fresh.goto(link);
   await ready(fresh);
   await fresh.getByRole('img', { name: 'Topic graph' }).waitFor();
@@ -285,7 +274,7 @@ test('topics: chips and facet filter, the graph and the map keep their state in 
   await page.waitForFunction((vp) => new URL(location.href).searchParams.get('vp') === vp || new URL(location.href).searchParams.get('view') !== 'topics', vp);
 
   // The paper map: clicking a dot opens a paper.
-  await page.goto(`${site.url}?view=map`);
+  await page.goto(`${run.site.url}?view=map`);
   await ready(page);
   const map = page.getByRole('img', { name: 'Paper map' });
   await map.waitFor();
@@ -313,8 +302,8 @@ test('topics: chips and facet filter, the graph and the map keep their state in 
 test('screenshots and timings', async () => {
   for (const [w, h] of [[1280, 800], [390, 844]]) {
     for (const [name, query] of [['results', '?q=scaling+laws'], ['paper', '?paper=lagrangian-pinns-a-causality-conforming-solution-to-failure-modes-of-physics'], ['listing', ''], ['topics', '?view=topics&q=quantization'], ['map', '?view=map&q=scaling+laws']]) {
-      const page = await newPage(browser, { viewport: { width: w, height: h } });
-      await page.goto(`${site.url}${query}`);
+      const page = await newPage(run.browser, { viewport: { width: w, height: h } });
+      await page.goto(`${run.site.url}${query}`);
       await ready(page);
       if (name === 'topics' || name === 'map') await page.waitForFunction(() => (window.__papersiftMapFrames ?? []).length > 0);
       await page.waitForTimeout(150);
@@ -326,15 +315,15 @@ test('screenshots and timings', async () => {
   // First results painted for a ?q= link, from navigation start (5 fresh loads).
   const firsts = [];
   for (let i = 0; i < 5; i++) {
-    const page = await newPage(browser);
-    await page.goto(`${site.url}?q=quantization`);
+    const page = await newPage(run.browser);
+    await page.goto(`${run.site.url}?q=quantization`);
     await page.waitForFunction(() => performance.getEntriesByName('papersift-first-results').length > 0, null, { timeout: 15000 });
     firsts.push(await page.evaluate(() => performance.getEntriesByName('papersift-first-results')[0].startTime));
     await page.context().close();
   }
   // Input to results painted, per keystroke.
-  const page = await newPage(browser);
-  await page.goto(site.url);
+  const page = await newPage(run.browser);
+  await page.goto(run.site.url);
   await ready(page);
   for (const phrase of ['quantization of large language models', 'scaling laws for neural machine translation', 'physics informed neural networks']) {
     await search(page).fill('');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
 
@@ -47,6 +48,24 @@ export async function newPage(browser, options = {}) {
 }
 
 export { serve };
+
+/**
+ * Starts one browser and serves `dir` (a folder, or a function returning one, called when the
+ * tests start) for the test file; stops both at its end. The returned object's `browser` and
+ * `site` are set once the tests run.
+ */
+export function servedApp(dir = DIST) {
+  const run = {};
+  before(async () => {
+    run.browser = await startBrowser();
+    run.site = await serve(typeof dir === 'function' ? dir() : dir);
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.site?.close();
+  });
+  return run;
+}
 
 /** Waits until the app shows results (or a load error), then returns. */
 export async function ready(page) {

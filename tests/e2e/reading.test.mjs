@@ -1,24 +1,13 @@
 // The reading list end to end: save from results and the paper view, reorder, annotate,
 // survive a reload, share as a read-only link, export (BibTeX, CSV, JSON, Markdown) and print.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ARTIFACTS, DIST, ROOT, newPage, ready, serve, startBrowser, variant } from './helpers.mjs';
+import { ARTIFACTS, ROOT, newPage, ready, serve, servedApp, variant } from './helpers.mjs';
 
-let browser;
-let site;
-
-before(async () => {
-  browser = await startBrowser();
-  site = await serve(DIST);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const run = servedApp();
 
 const params = (page) => new URL(page.url()).searchParams;
 const results = (page) => page.getByRole('list', { name: 'Results' });
@@ -28,7 +17,7 @@ const tab = (page) => page.getByRole('navigation', { name: 'Views' }).getByRole(
 
 /** Saves the first `n` results of a query; returns their titles. */
 async function saveResults(page, query, n) {
-  await page.goto(`${site.url}?q=${encodeURIComponent(query)}`);
+  await page.goto(`${run.site.url}?q=${encodeURIComponent(query)}`);
   await ready(page);
   const titles = (await results(page).getByRole('heading').getByRole('link').allInnerTexts()).slice(0, n);
   for (let i = 0; i < n; i++) {
@@ -57,7 +46,7 @@ async function exportAs(page, group, format) {
 }
 
 test('reading list: save, reorder, annotate, reload, remove', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   const titles = await saveResults(page, 'quantization', 3);
   assert.match(await tab(page).innerText(), /Reading list \(3\)/);
   await openReadingList(page);
@@ -100,7 +89,7 @@ test('reading list: save, reorder, annotate, reload, remove', async () => {
 });
 
 test('reading list: a share link opens read-only anywhere', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const titles = await saveResults(page, 'lora', 3);
   await openReadingList(page);
@@ -112,7 +101,7 @@ test('reading list: a share link opens read-only anywhere', async () => {
   assert.equal(shared.searchParams.get('list').split(',').length, 3, link);
 
   // Someone else (a fresh browser profile) opens it.
-  const other = await newPage(browser);
+  const other = await newPage(run.browser);
   await other.goto(link);
   await other.getByRole('heading', { name: 'Shared reading list (3)' }).waitFor();
   const list = other.getByRole('list', { name: 'Shared papers' });
@@ -135,7 +124,7 @@ test('reading list: a share link opens read-only anywhere', async () => {
 });
 
 test('exports: reading list and results in four formats; print view', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   const titles = await saveResults(page, 'scaling laws', 2);
   await openReadingList(page);
   const noteBox = saved(page).getByRole('textbox', { name: /^Note for / }).first();
@@ -175,7 +164,7 @@ test('exports: reading list and results in four formats; print view', async () =
   await page.emulateMedia({ media: 'screen' });
 
   // The current results, in their order.
-  await page.goto(`${site.url}?q=quantization&sort=title`);
+  await page.goto(`${run.site.url}?q=quantization&sort=title`);
   await ready(page);
   const shown = await results(page).getByRole('heading').getByRole('link').allInnerTexts();
   const total = Number((await page.locator('#status').innerText()).split(' ')[0]);
@@ -189,7 +178,7 @@ test('exports: reading list and results in four formats; print view', async () =
 test('reading list: survives a rebuild of the index with the same ids', async () => {
   const dir = variant('rebuild', () => {});
   const own = await serve(dir);
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   await page.goto(`${own.url}?q=${encodeURIComponent('unlearning')}`);
   await ready(page);
   const titles = (await results(page).getByRole('heading').getByRole('link').allInnerTexts()).slice(0, 2);
@@ -210,8 +199,8 @@ test('reading list: survives a rebuild of the index with the same ids', async ()
 });
 
 test('print: the result list without the app controls', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?q=pruning`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=pruning`);
   await ready(page);
   await page.emulateMedia({ media: 'print' });
   assert.ok(await results(page).isVisible());

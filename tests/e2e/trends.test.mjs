@@ -1,35 +1,25 @@
 // Trends of a dated corpus (../shared/corpora/sample.jsonl, 200 arXiv papers over 16 months):
-// sparklines per rising topic, rising topics filter the results, "new since" filters by date.
-import { test, before, after } from 'node:test';
+// topics with sparklines ordered by growth, a topic link filters the results, "new since" filters by date.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, newPage, ready, serve, startBrowser, variant } from './helpers.mjs';
+import { ROOT, newPage, ready, serve, servedApp, variant } from './helpers.mjs';
 
 const SAMPLE = path.join(ROOT, '..', 'shared', 'corpora', 'sample.jsonl');
-let browser;
-let site;
-
-before(async () => {
-  browser = await startBrowser();
-  const dir = variant('dated', (d) => {
+const run = servedApp(() =>
+  variant('dated', (d) => {
     fs.rmSync(path.join(d, 'index'), { recursive: true, force: true });
     execFileSync(path.join(ROOT, 'target', 'release', 'papersift'), ['build', SAMPLE, '--out', path.join(d, 'index'), '-q'], { stdio: 'pipe' });
-  });
-  site = await serve(dir);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+  }),
+);
 
 const params = (page) => new URL(page.url()).searchParams;
 
 test('trends: topics with sparklines by growth, new-since filter', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${site.url}?view=topics`);
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?view=topics`);
   await ready(page);
   const panel = page.getByRole('region', { name: 'Trends' });
   await panel.waitFor({ timeout: 15000 });
@@ -69,7 +59,7 @@ test('trends: topics with sparklines by growth, new-since filter', async () => {
 });
 
 test('trends: an undated listing shows none', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(run.browser);
   const plain = await serve(path.join(ROOT, 'dist'));
   await page.goto(`${plain.url}?view=topics`);
   await ready(page);

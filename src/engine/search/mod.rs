@@ -338,6 +338,15 @@ struct Compiled {
     fuzzy_words: usize,
 }
 
+impl Compiled {
+    /// Adds a notice unless it is already there.
+    fn notice_once(&mut self, notice: Notice) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
+        }
+    }
+}
+
 /// Reusable per-query buffers (sized to the corpus once).
 #[derive(Debug, Default)]
 struct Scratch {
@@ -562,9 +571,7 @@ impl Engine {
             // word is otherwise what the user meant.
             let known_df = exact.iter().map(|&o| df_of(o)).chain(reached.iter().map(|e| e.df)).max().unwrap_or(0);
             if known_df <= RARE_TYPO_DF && c.fuzzy_words >= MAX_FUZZY_WORDS {
-                if !c.notices.contains(&Notice::TooBroad) {
-                    c.notices.push(Notice::TooBroad);
-                }
+                c.notice_once(Notice::TooBroad);
             } else if known_df <= RARE_TYPO_DF {
                 c.fuzzy_words += 1;
                 let mut skip = exact.clone();
@@ -627,9 +634,7 @@ impl Engine {
 
     fn push_unit(&self, c: &mut Compiled, mut unit: Unit) -> Option<usize> {
         if c.units.len() >= MAX_UNITS {
-            if !c.notices.contains(&Notice::Truncated) {
-                c.notices.push(Notice::Truncated);
-            }
+            c.notice_once(Notice::Truncated);
             return None;
         }
         // Expansions (weight below 1) come most frequent first; keep them while the query's
@@ -646,8 +651,8 @@ impl Engine {
             c.expansion_postings += df;
             true
         });
-        if unit.terms.len() < before && !c.notices.contains(&Notice::TooBroad) {
-            c.notices.push(Notice::TooBroad);
+        if unit.terms.len() < before {
+            c.notice_once(Notice::TooBroad);
         }
         c.units.push(unit);
         Some(c.units.len() - 1)

@@ -134,15 +134,13 @@ pub fn compute(
     n_phrases: usize,
 ) -> Option<Trends> {
     let days: Vec<Option<(i64, u32, u32)>> = papers.iter().map(|p| p.date.as_deref().and_then(parse_day)).collect();
-    let (first, last) = days.iter().flatten().fold((None::<i64>, None::<i64>), |(lo, hi), &(y, m, d)| {
-        let t = days_from_civil(y, m, d);
-        (Some(lo.map_or(t, |v| v.min(t))), Some(hi.map_or(t, |v| v.max(t))))
-    });
-    let (first, last) = (first?, last?);
-    let weekly = last - first <= 2 * 366;
-    let p_of = |&(y, m, d): &(i64, u32, u32)| period_of(y, m, d, weekly);
-    let last_p = days.iter().flatten().map(p_of).max()?;
-    let first_p = days.iter().flatten().map(p_of).min()?.max(last_p - MAX_PERIODS as i64 + 1);
+    let numbers = days.iter().flatten().map(|&(y, m, d)| days_from_civil(y, m, d));
+    let span = numbers.clone().max()? - numbers.min()?;
+    let weekly = span <= 2 * 366;
+    // Each dated paper's period, computed once.
+    let period: Vec<Option<i64>> = days.iter().map(|d| d.map(|(y, m, d)| period_of(y, m, d, weekly))).collect();
+    let last_p = period.iter().flatten().copied().max()?;
+    let first_p = period.iter().flatten().copied().min()?.max(last_p - MAX_PERIODS as i64 + 1);
     let n_periods = (last_p - first_p + 1) as usize;
     if n_periods < 2 {
         return None;
@@ -153,12 +151,8 @@ pub fn compute(
     let mut counts = vec![vec![0u32; n_periods]; n_topics];
     let mut phrase_recent = vec![0u32; n_phrases];
     let mut phrase_before = vec![0u32; n_phrases];
-    for (doc, day) in days.iter().enumerate() {
-        let Some(day) = day else { continue };
-        let p = p_of(day);
-        if p < first_p {
-            continue;
-        }
+    for (doc, &p) in period.iter().enumerate() {
+        let Some(p) = p.filter(|&p| p >= first_p) else { continue };
         let i = (p - first_p) as usize;
         totals[i] += 1;
         if let Some(&(t, s)) = topic_of.get(doc) {

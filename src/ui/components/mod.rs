@@ -19,5 +19,6 @@ pub mod search_box;
 pub mod status_line;
 pub mod topic_chip;
 pub mod trends_panel;
+pub mod view_link;
 pub mod view_tabs;
 pub mod zero_results;

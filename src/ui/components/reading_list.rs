@@ -6,10 +6,11 @@ use leptos::prelude::*;
 
 use super::export_menu::ExportMenu;
 use super::paper_view::copy_text;
-use super::result_item::{modified, paper_view};
+use super::result_item::paper_view;
 use super::save_button::SaveButton;
+use super::view_link::ViewLink;
 use crate::readinglist::Entry;
-use crate::ui::{url, with_engine, Ctx};
+use crate::ui::{with_engine, Ctx};
 use crate::viewstate::{View, ViewState};
 
 /// A title for an id: the index's, else the one saved with the entry; and whether the index
@@ -29,19 +30,9 @@ fn print_page() {
     }
 }
 
-/// A link opening a paper.
-#[component]
-fn PaperLink(id: String, title: String) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let target = paper_view(&ctx, &id);
-    view! {
-        <a href=url::href(&target) on:click=move |ev| {
-            if !modified(&ev) {
-                ev.prevent_default();
-                ctx.navigate(target.clone());
-            }
-        }>{title}</a>
-    }
+/// A link opening a paper from the list.
+fn paper_link(ctx: &Ctx, id: &str, title: String) -> impl IntoView {
+    view! { <ViewLink target=paper_view(ctx, id) text=title/> }
 }
 
 /// One entry of the reader's own list.
@@ -56,7 +47,7 @@ fn OwnEntry(entry: Entry, index: usize, count: usize) -> impl IntoView {
         <li class="reading-entry">
             <div class="reading-title">
                 {if present {
-                    view! { <PaperLink id=id.clone() title=title.clone()/> }.into_any()
+                    paper_link(&ctx, &id, title.clone()).into_any()
                 } else {
                     view! { <span>{title.clone()}" "<em class="missing">"(not in this index)"</em></span> }.into_any()
                 }}
@@ -174,7 +165,7 @@ fn SharedList(ids: Vec<String>) -> impl IntoView {
                             <li class="reading-entry">
                                 {if present {
                                     view! {
-                                        <div class="reading-title"><PaperLink id=id.clone() title=title.clone()/></div>
+                                        <div class="reading-title">{paper_link(&ctx, &id, title.clone())}</div>
                                         <SaveButton id=id title=title/>
                                     }
                                         .into_any()

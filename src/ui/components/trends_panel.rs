@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::result_item::modified;
 use super::topic_chip::topic_view;
+use super::view_link::ViewLink;
 use crate::engine::topics::trends::Trends;
-use crate::ui::{url, with_engine, Ctx};
+use crate::ui::{with_engine, Ctx};
 use crate::viewstate::{format_date, ViewState};
 
 /// Top topics shown, fastest growing first.
@@ -20,7 +20,6 @@ struct TrendsModel {
     first: u32,
     last: u32,
     recent_from: u32,
-    last_period: u32,
     /// (topic, label, counts per period, recent papers, growth ratio).
     topics: Vec<(u32, String, Vec<u32>, u32, f32)>,
     /// (phrase, recent papers, earlier papers).
@@ -48,7 +47,6 @@ fn read_model() -> Option<TrendsModel> {
             first: *t.periods.first()?,
             last: *t.periods.last()?,
             recent_from: t.periods[t.recent_from],
-            last_period: *t.periods.last()?,
             topics,
             phrases,
         })
@@ -69,19 +67,6 @@ fn Sparkline(counts: Vec<u32>, unit: &'static str) -> impl IntoView {
         <svg class="spark" viewBox="0 0 100 21" preserveAspectRatio="none" role="img" aria-label=label>
             <polyline points=points.join(" ")/>
         </svg>
-    }
-}
-
-/// A link to a view.
-fn go(ctx: Ctx, target: ViewState, text: String) -> impl IntoView {
-    let href = url::href(&target);
-    view! {
-        <a href=href on:click=move |ev| {
-            if !modified(&ev) {
-                ev.prevent_default();
-                ctx.navigate(target.clone());
-            }
-        }>{text}</a>
     }
 }
 
@@ -112,8 +97,8 @@ pub fn TrendsPanel() -> impl IntoView {
                 </p>
                 <div class="since" role="group" aria-label="New since">
                     <span class="label">"New since"</span>
-                    {go(ctx, since(m.last_period), format!("{latest} ({})", format_date(m.last_period)))}
-                    {go(ctx, since(m.recent_from), format!("{recent_weeks} ({})", format_date(m.recent_from)))}
+                    <ViewLink target=since(m.last) text=format!("{latest} ({})", format_date(m.last))/>
+                    <ViewLink target=since(m.recent_from) text=format!("{recent_weeks} ({})", format_date(m.recent_from))/>
                 </div>
                 <div class="trends-cols">
                     <div>
@@ -125,7 +110,7 @@ pub fn TrendsPanel() -> impl IntoView {
                                     let target = topic_view(&ctx, t);
                                     view! {
                                         <li>
-                                            {go(ctx, target, label)}
+                                            <ViewLink target=target text=label/>
                                             <Sparkline counts=counts unit=m.unit/>
                                             <span class="growth">{format!("{recent} recent · share ×{}.{}", (growth * 10.0).round() as u32 / 10, (growth * 10.0).round() as u32 % 10)}</span>
                                         </li>
@@ -144,7 +129,7 @@ pub fn TrendsPanel() -> impl IntoView {
                                         let target = ViewState { q: format!("\"{phrase}\""), ..ViewState::default() };
                                         view! {
                                             <li>
-                                                {go(ctx, target, phrase)}
+                                                <ViewLink target=target text=phrase/>
                                                 <span class="growth">{format!("{recent} recent, {before} before")}</span>
                                             </li>
                                         }
