@@ -3,7 +3,7 @@
 // same run on the same corpus.
 //
 //   node bench/browser/queries.mjs CORPUS [--limit N] [--peers minisearch,flexsearch,pagefind]
-//                                  [--peers-dir DIR] [--no-peers] [--index DIR]
+//                                  [--peers-dir DIR] [--no-peers] [--index DIR] [--queries FILE]
 //
 // CORPUS is a listing or JSON Lines file (the peers take the first N lines with --limit; the
 // same prefix is indexed here). The app in dist/ is copied next to a fresh index of the corpus
@@ -35,7 +35,9 @@ if (!corpus) {
 
 // The query set and its classes ("# frequent terms" heads each class).
 const classes = [];
-for (const line of fs.readFileSync(path.join(sharedPeers, 'queries.txt'), 'utf8').split('\n')) {
+// --queries FILE times another query set in the same format (quick reruns of a few queries).
+const queriesFile = opt('--queries', path.join(sharedPeers, 'queries.txt'));
+for (const line of fs.readFileSync(queriesFile, 'utf8').split('\n')) {
   const t = line.trim();
   if (t.startsWith('# ') && !/^# (Fixed|Kinds|The same)/.test(t)) classes.push({ name: t.slice(2), queries: [] });
   else if (t && !t.startsWith('#')) classes.at(-1).queries.push(t);

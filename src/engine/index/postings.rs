@@ -256,24 +256,35 @@ impl ListFile {
         r.take(usize::try_from(len).map_err(|_| r.corrupt("list length"))?)
     }
 
-    /// Decodes the postings of `ordinal` into `out` (cleared first); `max_doc` bounds doc ids.
-    pub fn postings_into(&self, ordinal: u32, max_doc: u32, out: &mut Vec<Posting>) -> Result<(), FormatError> {
-        out.clear();
+    /// Decodes the document ids of `ordinal` into `docs` (cleared first; `max_doc` bounds
+    /// them) and returns the list's frequency codes undecoded: one byte per posting unless some
+    /// posting needs the escape form, so `codes.len() == docs.len()` tells a caller it may read
+    /// them as bytes with [`decode_tf`] (the search's hot loop does), and otherwise
+    /// [`ListFile::postings_into`] decodes them.
+    pub fn doc_ids_into<'a>(
+        &'a self,
+        ordinal: u32,
+        max_doc: u32,
+        docs: &mut Vec<u32>,
+    ) -> Result<&'a [u8], FormatError> {
+        docs.clear();
         let bytes = self.list_bytes(ordinal)?;
         let mut r = Reader::new(&self.name, bytes);
         // Every posting needs at least one bit and one frequency byte.
         let df = r.count(bytes.len(), "document")?;
         if df == 0 {
-            return Ok(());
+            return Ok(&[]);
         }
         let k = r.byte()?;
         if k > 31 {
             return Err(r.corrupt(format!("Rice parameter {k}")));
         }
-        out.reserve(df);
+        // Filled in place, not pushed: a push per posting is a call in the size-optimised
+        // wasm build.
+        docs.resize(df, 0);
         let mut bits = BitReader::new(&bytes[r.position()..]);
         let mut doc: i64 = -1;
-        for _ in 0..df {
+        for slot in docs.iter_mut() {
             let gap = bits.rice(k).ok_or_else(|| r.corrupt("document gaps run past the list"))?;
             if gap > u64::from(max_doc) {
                 return Err(r.corrupt(format!("document gap {gap} out of range")));
@@ -282,23 +293,48 @@ impl ListFile {
             if doc >= i64::from(max_doc) {
                 return Err(r.corrupt(format!("document {doc} out of range")));
             }
-            out.push(Posting { doc: doc as u32, tf: [0; 3] });
+            *slot = doc as u32;
         }
         r.take(bits.bytes_used())?;
-        for p in out.iter_mut() {
+        let codes = &bytes[r.position()..];
+        if codes.len() < df {
+            return Err(r.corrupt("frequencies run past the list"));
+        }
+        Ok(codes)
+    }
+
+    /// Decodes the postings of `ordinal` into `out` (cleared first); `max_doc` bounds doc ids.
+    pub fn postings_into(&self, ordinal: u32, max_doc: u32, out: &mut Vec<Posting>) -> Result<(), FormatError> {
+        out.clear();
+        let mut docs = Vec::new();
+        let codes = self.doc_ids_into(ordinal, max_doc, &mut docs)?;
+        out.reserve(docs.len());
+        if codes.len() == docs.len() {
+            // One byte per posting: no escapes to parse.
+            for (&doc, &code) in docs.iter().zip(codes) {
+                let tf = decode_tf(code).ok_or_else(|| FormatError::Corrupt {
+                    file: self.name.clone(),
+                    what: format!("frequency code {code}"),
+                })?;
+                out.push(Posting { doc, tf });
+            }
+            return Ok(());
+        }
+        let mut r = Reader::new(&self.name, codes);
+        for &doc in &docs {
             let code = r.byte()?;
-            p.tf = match code {
-                1..=127 => [u16::from(code & 3), u16::from(code >> 2), 0],
-                128..=254 => [0, 0, u16::from(code - 127)],
-                0 => {
+            let tf = match decode_tf(code) {
+                Some(tf) => tf,
+                None if code == 0 => {
                     let mut tf = [0u16; 3];
                     for v in &mut tf {
                         *v = u16::try_from(r.varint()?).map_err(|_| r.corrupt("term frequency"))?;
                     }
                     tf
                 }
-                255 => return Err(r.corrupt("frequency code 255")),
+                None => return Err(r.corrupt(format!("frequency code {code}"))),
             };
+            out.push(Posting { doc, tf });
         }
         Ok(())
     }
@@ -341,58 +377,10 @@ impl ListFile {
         Ok(run)
     }
 
-    /// Decodes the positions of only the postings at `selected` (increasing indices into
-    /// `postings`) into one flat vector; run `j` (of posting `selected[j]`) is
-    /// `flat[offsets[j]..offsets[j + 1]]`. Runs in between are skipped by counting varint end
-    /// bytes, not decoded: a phrase of frequent words checks positions only where all its words
-    /// meet, which is a small part of each word's list.
-    pub fn positions_selected(
-        &self,
-        ordinal: u32,
-        postings: &[Posting],
-        selected: &[usize],
-    ) -> Result<(Vec<u32>, Vec<u32>), FormatError> {
-        let bytes = self.list_bytes(ordinal)?;
-        let corrupt = |what: &str| FormatError::Corrupt { file: self.name.clone(), what: what.to_string() };
-        let mut flat = Vec::new();
-        let mut offsets = Vec::with_capacity(selected.len() + 1);
-        let mut at = 0usize;
-        let mut next = 0usize; // first posting not yet passed
-        for &i in selected {
-            let Some(target) = postings.get(i).filter(|_| i >= next) else {
-                return Err(corrupt("positions asked for out of order"));
-            };
-            // Skip the runs of postings next..i: that many varints end in a byte below 0x80.
-            let mut skip: usize = postings[next..i].iter().map(Posting::positioned).sum();
-            while skip > 0 {
-                let Some(&b) = bytes.get(at) else { return Err(corrupt("positions run past the list")) };
-                at += 1;
-                skip -= usize::from(b < 0x80);
-            }
-            offsets.push(flat.len() as u32);
-            let mut pos = 0u32;
-            for _ in 0..target.positioned() {
-                let mut v = 0u32;
-                let mut shift = 0u32;
-                loop {
-                    let Some(&b) = bytes.get(at) else { return Err(corrupt("positions run past the list")) };
-                    at += 1;
-                    if shift > 28 {
-                        return Err(corrupt("position varint too long"));
-                    }
-                    v |= u32::from(b & 0x7f) << shift;
-                    if b & 0x80 == 0 {
-                        break;
-                    }
-                    shift += 7;
-                }
-                pos = pos.checked_add(v).ok_or_else(|| corrupt("position overflow"))?;
-                flat.push(pos);
-            }
-            next = i + 1;
-        }
-        offsets.push(flat.len() as u32);
-        Ok((flat, offsets))
+    /// A forward-only reader of the positions of `ordinal`, run by run (see
+    /// [`PositionCursor::run`]).
+    pub fn position_cursor(&self, ordinal: u32) -> Result<PositionCursor<'_>, FormatError> {
+        Ok(PositionCursor { name: &self.name, bytes: self.list_bytes(ordinal)?, at: 0, next: 0 })
     }
 
     /// Decodes the positions of `ordinal` given its postings: one run per posting.
@@ -414,6 +402,79 @@ impl ListFile {
             out.push(run);
         }
         Ok(out)
+    }
+}
+
+/// Reads a term's positions run by run, forward only: a phrase search checks positions only
+/// where all its words meet, a small part of each word's list, so runs in between are skipped
+/// by counting varint end bytes (eight at a time), not decoded.
+#[derive(Debug)]
+pub struct PositionCursor<'a> {
+    name: &'a str,
+    bytes: &'a [u8],
+    /// Byte offset of the run of posting `next`.
+    at: usize,
+    next: usize,
+}
+
+impl PositionCursor<'_> {
+    fn corrupt(&self, what: &str) -> FormatError {
+        FormatError::Corrupt { file: self.name.to_string(), what: what.to_string() }
+    }
+
+    /// Decodes the positions of posting `i` of the term (`postings` is its whole list) into
+    /// `out` (cleared first). Postings must be asked for in increasing order.
+    pub fn run(&mut self, postings: &[Posting], i: usize, out: &mut Vec<u32>) -> Result<(), FormatError> {
+        out.clear();
+        let Some(target) = postings.get(i).filter(|_| i >= self.next) else {
+            return Err(self.corrupt("positions asked for out of order"));
+        };
+        let mut skip: usize = postings[self.next..i].iter().map(Posting::positioned).sum();
+        // Whole 8-byte words while more than eight varints are left to skip: a word then holds
+        // fewer ends than that, so it never reaches into the wanted run.
+        while skip > 8 {
+            let Some(chunk) = self.bytes.get(self.at..self.at + 8) else { break };
+            let word = u64::from_le_bytes(chunk.try_into().expect("an 8-byte slice"));
+            skip -= (!word & 0x8080_8080_8080_8080).count_ones() as usize;
+            self.at += 8;
+        }
+        while skip > 0 {
+            let Some(&b) = self.bytes.get(self.at) else { return Err(self.corrupt("positions run past the list")) };
+            self.at += 1;
+            skip -= usize::from(b < 0x80);
+        }
+        let mut pos = 0u32;
+        for _ in 0..target.positioned() {
+            let mut v = 0u32;
+            let mut shift = 0u32;
+            loop {
+                let Some(&b) = self.bytes.get(self.at) else { return Err(self.corrupt("positions run past the list")) };
+                self.at += 1;
+                if shift > 28 {
+                    return Err(self.corrupt("position varint too long"));
+                }
+                v |= u32::from(b & 0x7f) << shift;
+                if b & 0x80 == 0 {
+                    break;
+                }
+                shift += 7;
+            }
+            pos = pos.checked_add(v).ok_or_else(|| self.corrupt("position overflow"))?;
+            out.push(pos);
+        }
+        self.next = i + 1;
+        Ok(())
+    }
+}
+
+/// The term frequencies (title, abstract, authors) of a one-byte frequency code; `None` for the
+/// escape code 0 (three varints follow it) and the invalid code 255.
+#[inline]
+pub fn decode_tf(code: u8) -> Option<[u16; 3]> {
+    match code {
+        1..=127 => Some([u16::from(code & 3), u16::from(code >> 2), 0]),
+        128..=254 => Some([0, 0, u16::from(code - 127)]),
+        _ => None,
     }
 }
 
@@ -486,7 +547,7 @@ impl<'a> BitReader<'a> {
         BitReader { bytes, pos: 0, acc: 0, n: 0 }
     }
 
-    #[inline]
+    #[inline(always)]
     fn refill(&mut self) {
         // Fast path: a whole 8-byte load (big-endian, most significant bit first), keeping the
         // bytes that fit; the byte loop below only runs near the end of the list.
@@ -510,7 +571,7 @@ impl<'a> BitReader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn bits(&mut self, width: u32) -> Option<u64> {
         if width == 0 {
             return Some(0);
@@ -526,7 +587,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// Reads a Rice-coded value (≥ 1); `None` past the end or on an absurd quotient.
-    #[inline]
+    #[inline(always)]
     fn rice(&mut self, k: u8) -> Option<u64> {
         let mut q = 0u64;
         loop {

@@ -353,8 +353,88 @@ struct Scratch {
     scores: Vec<f32>,
     bits: Vec<u64>,
     touched: Vec<u32>,
+    docs: Vec<u32>,
     postings: Vec<Posting>,
     counts: Vec<u32>,
+}
+
+/// What [`Scratch::add`] needs of the term being scanned.
+struct TermScore {
+    /// The term's unit bit.
+    bit: u64,
+    /// The term's weighted idf.
+    idf: f32,
+    k1: f32,
+    /// `k1 + 1`.
+    lift: f32,
+    /// Whether touched papers go unrecorded (swept at the end instead).
+    dense: bool,
+}
+
+/// What [`Scratch::collect`] needs to place a paper in its tier.
+struct Tiers {
+    groups: usize,
+    max_groups: usize,
+    coordination: f32,
+}
+
+/// Per-paper accumulators of one search, as slices (indexing a slice compiles to a bounds
+/// check and a load, where a `Vec`'s indexing is a trait call the size-optimised wasm build
+/// does not always inline).
+struct Accumulators<'a> {
+    bits: &'a mut [u64],
+    scores: &'a mut [f32],
+    touched: &'a mut Vec<u32>,
+}
+
+impl Accumulators<'_> {
+    /// Adds a posting's BM25F contribution (`tf` is its pseudo term frequency; 0 when the
+    /// term occurs only in fields the clause does not search): the search's innermost step.
+    #[inline(always)]
+    fn add(&mut self, term: &TermScore, allowed: Option<&[bool]>, doc: u32, tf: f32) {
+        let d = doc as usize;
+        if tf <= 0.0 || allowed.is_some_and(|a| !a[d]) {
+            return;
+        }
+        if !term.dense && self.bits[d] == 0 {
+            self.touched.push(doc);
+        }
+        self.bits[d] |= term.bit;
+        // BM25's saturation: idf · tf · (k1 + 1) / (k1 + tf).
+        self.scores[d] += term.idf * (tf * term.lift / (term.k1 + tf));
+    }
+
+    /// Turns a touched paper's bits and score into a hit (when it matches a group) and resets
+    /// its slots for the next search.
+    #[inline(always)]
+    fn collect(
+        &mut self,
+        doc: u32,
+        table: &[u8],
+        count_groups: &dyn Fn(u64) -> usize,
+        tiers: &Tiers,
+        hits: &mut Vec<Hit>,
+    ) {
+        let d = doc as usize;
+        let bits = self.bits[d];
+        let matched_groups = match table.get(bits as usize) {
+            Some(&m) => m as usize,
+            None => count_groups(bits),
+        };
+        let mut score = self.scores[d];
+        self.scores[d] = 0.0;
+        self.bits[d] = 0;
+        if matched_groups == 0 {
+            return;
+        }
+        if tiers.coordination > 0.0 {
+            score *= (matched_groups as f32 / tiers.groups as f32).powf(tiers.coordination);
+        }
+        // "Matches everything" lifts a paper above partial matches (for queries of up to
+        // `full_match_tier_max_groups` groups; unlimited by default, see `papersift eval`).
+        let full = matched_groups == tiers.groups && tiers.groups <= tiers.max_groups;
+        hits.push(Hit { doc, score, full });
+    }
 }
 
 /// The search engine over one opened index.
@@ -936,6 +1016,17 @@ impl Engine {
         }
         s.touched.clear();
         let n_docs = self.index.len();
+        // Large result sets skip the list of touched papers and sweep every paper at the end:
+        // a sequential pass over the match bits is cheaper than a branch and a push per posting
+        // once the query's postings are a sizeable share of the corpus.
+        let postings: u64 = c
+            .units
+            .iter()
+            .filter(|u| !u.deferred)
+            .flat_map(|u| &u.terms)
+            .map(|t| u64::from(self.list(t.source).doc_freq(t.ordinal).unwrap_or(0)))
+            .sum();
+        let dense = postings * 8 >= n as u64;
         // Phrases first: their papers come from a merge join over positions and get the
         // phrase's unit bits and score here, so the phrase words' (often huge) lists are not
         // scanned again below. Holding all of a phrase's unit bits thus means the phrase.
@@ -946,66 +1037,77 @@ impl Engine {
                 if allowed.is_some_and(|a| !a[d]) {
                     continue;
                 }
-                if s.bits[d] == 0 {
+                if !dense && s.bits[d] == 0 {
                     s.touched.push(doc);
                 }
                 s.bits[d] |= alt.units;
                 s.scores[d] += score;
             }
         }
+        let mut docs = std::mem::take(&mut s.docs);
+        let mut postings_buf = std::mem::take(&mut s.postings);
+        let mut acc = Accumulators { bits: &mut s.bits, scores: &mut s.scores, touched: &mut s.touched };
+        let norms: &[[f32; 3]] = &self.norms;
         for (ui, unit) in c.units.iter().enumerate() {
             if unit.deferred {
                 continue;
             }
             let bit = 1u64 << ui;
+            // Per field, the length-normalised weight is kept (1) or dropped (0) by the
+            // clause's field scope, so the loop below has no branch per field.
+            let keep = |f: usize| if unit.field_mask & (1 << f) != 0 { 1.0f32 } else { 0.0 };
+            let keep = [keep(0), keep(1), keep(2)];
             for t in &unit.terms {
-                if self.list(t.source).postings_into(t.ordinal, n_docs, &mut s.postings).is_err() {
-                    continue;
-                }
-                let df = if t.idf_df > 0 { t.idf_df } else { s.postings.len() as u32 };
+                let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
+                let df = if t.idf_df > 0 { t.idf_df } else { docs.len() as u32 };
                 let idf = Bm25f::idf(n_docs, df) * t.weight;
-                for p in &s.postings {
-                    let d = p.doc as usize;
-                    if allowed.is_some_and(|a| !a[d]) {
-                        continue;
+                let term = TermScore { bit, idf, k1: self.params.k1, lift: self.params.k1 + 1.0, dense };
+                if codes.len() == docs.len() {
+                    // One byte per posting (no escaped frequencies): the common, fast case.
+                    for (&doc, &code) in docs.iter().zip(codes) {
+                        let Some(norm) = norms.get(doc as usize) else { continue };
+                        let tf = if code < 128 {
+                            f32::from(code & 3) * norm[0] * keep[0] + f32::from(code >> 2) * norm[1] * keep[1]
+                        } else {
+                            f32::from(code.wrapping_sub(127)) * norm[2] * keep[2]
+                        };
+                        acc.add(&term, allowed, doc, tf);
                     }
-                    let tf = self.pseudo_tf(p.doc, p.tf, unit.field_mask);
-                    if tf == 0.0 {
-                        // Present only in fields this clause does not search.
-                        continue;
+                } else if self.list(t.source).postings_into(t.ordinal, n_docs, &mut postings_buf).is_ok() {
+                    for p in &postings_buf {
+                        acc.add(&term, allowed, p.doc, self.pseudo_tf(p.doc, p.tf, unit.field_mask));
                     }
-                    if s.bits[d] == 0 {
-                        s.touched.push(p.doc);
-                    }
-                    s.bits[d] |= bit;
-                    s.scores[d] += idf * self.params.saturate(tf);
                 }
             }
         }
-        let groups = c.groups.len() as f32;
-        let mut hits = Vec::with_capacity(s.touched.len());
-        let touched = std::mem::take(&mut s.touched);
-        for &doc in &touched {
-            let d = doc as usize;
-            let bits = s.bits[d];
-            let matched_groups =
-                c.groups.iter().filter(|alts| alts.iter().any(|alt| bits & alt.units == alt.units)).count();
-            let mut score = s.scores[d];
-            s.scores[d] = 0.0;
-            s.bits[d] = 0;
-            if matched_groups == 0 {
-                continue;
+        s.docs = docs;
+        s.postings = postings_buf;
+        // How many groups a set of match bits satisfies: a table over the bits when the query
+        // has few units (the usual case), so a paper costs one lookup.
+        let count_groups =
+            |bits: u64| c.groups.iter().filter(|alts| alts.iter().any(|alt| bits & alt.units == alt.units)).count();
+        let table: Vec<u8> =
+            if c.units.len() <= 8 { (0..256u64).map(|b| count_groups(b) as u8).collect() } else { Vec::new() };
+        let mut hits = Vec::with_capacity(if dense { n / 4 } else { acc.touched.len() });
+        let tiers = Tiers {
+            groups: c.groups.len(),
+            max_groups: self.full_match_tier_max_groups,
+            coordination: self.coordination,
+        };
+        if dense {
+            for doc in 0..n_docs {
+                if acc.bits[doc as usize] != 0 {
+                    acc.collect(doc, &table, &count_groups, &tiers, &mut hits);
+                }
             }
-            if self.coordination > 0.0 {
-                score *= (matched_groups as f32 / groups).powf(self.coordination);
+        } else {
+            let touched = std::mem::take(acc.touched);
+            for &doc in &touched {
+                acc.collect(doc, &table, &count_groups, &tiers, &mut hits);
             }
-            // "Matches everything" lifts a paper above partial matches (for queries of up to
-            // `full_match_tier_max_groups` groups; unlimited by default, see `papersift eval`).
-            let full = matched_groups == c.groups.len() && c.groups.len() <= self.full_match_tier_max_groups;
-            hits.push(Hit { doc, score, full });
+            *acc.touched = touched;
+            acc.touched.clear();
         }
-        s.touched = touched;
-        s.touched.clear();
         hits
     }
 
@@ -1017,11 +1119,13 @@ impl Engine {
         let n_docs = self.index.len();
         let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
         let base = phrase.first().map_or(0, |p| p.1);
-        struct Word {
-            ordinal: u32,
+        struct Word<'a> {
             postings: Vec<Posting>,
-            /// Index into `postings` of each candidate paper.
-            at: Vec<usize>,
+            /// Index into `postings` of the current paper.
+            at: usize,
+            cursor: crate::engine::index::postings::PositionCursor<'a>,
+            /// The current paper's positions of the word.
+            run: Vec<u32>,
             offset: u32,
             idf: f32,
             mask: u8,
@@ -1031,64 +1135,53 @@ impl Engine {
             // Phrase units hold exactly the word's own term (no expansions).
             let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
             let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
+            let Ok(cursor) = positions.position_cursor(t.ordinal) else { return Vec::new() };
             let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
             words.push(Word {
-                ordinal: t.ordinal,
                 postings,
-                at: Vec::new(),
+                at: 0,
+                cursor,
+                run: Vec::new(),
                 offset: qpos - base,
                 idf,
                 mask: units[u].field_mask,
             });
         }
         let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].postings.len()) else { return Vec::new() };
-        // 1. Papers holding every word (a merge join; the lists are sorted by paper).
-        let mut cursors = vec![0usize; words.len()];
-        let mut candidates = Vec::new();
+        let mut out = Vec::new();
+        // A merge join driven by the rarest word finds the papers holding every word (the
+        // lists are sorted by paper); only there are positions decoded and checked in order.
         'docs: for i in 0..words[driver].postings.len() {
             let doc = words[driver].postings[i].doc;
-            for (j, w) in words.iter().enumerate() {
+            words[driver].at = i;
+            for (j, w) in words.iter_mut().enumerate() {
                 if j == driver {
                     continue;
                 }
-                let c = &mut cursors[j];
-                while *c < w.postings.len() && w.postings[*c].doc < doc {
-                    *c += 1;
+                while w.at < w.postings.len() && w.postings[w.at].doc < doc {
+                    w.at += 1;
                 }
-                if *c >= w.postings.len() || w.postings[*c].doc != doc {
+                if w.at >= w.postings.len() {
+                    break 'docs;
+                }
+                if w.postings[w.at].doc != doc {
                     continue 'docs;
                 }
             }
-            cursors[driver] = i;
-            candidates.push(doc);
-            for (w, &c) in words.iter_mut().zip(&cursors) {
-                w.at.push(c);
+            for w in words.iter_mut() {
+                if w.cursor.run(&w.postings, w.at, &mut w.run).is_err() {
+                    return out;
+                }
             }
-        }
-        if candidates.is_empty() {
-            return Vec::new();
-        }
-        // 2. Their positions only, then the words in order.
-        let mut runs = Vec::with_capacity(words.len());
-        for w in &words {
-            let Ok(r) = positions.positions_selected(w.ordinal, &w.postings, &w.at) else { return Vec::new() };
-            runs.push(r);
-        }
-        let run = |w: usize, k: usize| -> &[u32] {
-            let (flat, offsets) = &runs[w];
-            &flat[offsets[k] as usize..offsets[k + 1] as usize]
-        };
-        let mut out = Vec::new();
-        for (k, &doc) in candidates.iter().enumerate() {
-            let first = &words[0];
-            let found = run(0, k).iter().any(|&p| {
+            let (first, rest) = words.split_first().expect("a phrase has words");
+            let found = first.run.iter().any(|&p| {
                 let Some(start) = p.checked_sub(first.offset) else { return false };
-                words.iter().enumerate().skip(1).all(|(j, w)| run(j, k).binary_search(&(start + w.offset)).is_ok())
+                rest.iter().all(|w| w.run.binary_search(&(start + w.offset)).is_ok())
             });
             if found {
                 let score = words
                     .iter()
-                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.at[k]].tf, w.mask)))
+                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.at].tf, w.mask)))
                     .sum();
                 out.push((doc, score));
             }
@@ -1162,6 +1255,27 @@ impl Engine {
         };
         if needed == 0 {
             hits.clear();
+            return;
+        }
+        if sort == Sort::Relevance && !empty_query && needed < hits.len() && self.index.len() <= 0x7fff_ffff {
+            // The usual instant-search case: the best page of a large set. Each hit becomes one
+            // integer that sorts like `cmp` (tier, score, then document), so the selection runs
+            // on plain integer comparisons.
+            // A bounded min-heap of the best keys: most hits cost one comparison with its top.
+            use std::cmp::Reverse;
+            let mut best: std::collections::BinaryHeap<Reverse<u64>> =
+                std::collections::BinaryHeap::with_capacity(needed + 1);
+            for h in hits.iter() {
+                let key = relevance_key(h);
+                if best.len() < needed {
+                    best.push(Reverse(key));
+                } else if let Some(mut worst) = best.peek_mut().filter(|w| key > w.0) {
+                    *worst = Reverse(key);
+                }
+            }
+            let mut keys: Vec<u64> = best.into_iter().map(|r| r.0).collect();
+            keys.sort_unstable_by(|a, b| b.cmp(a));
+            *hits = keys.into_iter().map(hit_of_key).collect();
             return;
         }
         if needed < hits.len() / 8 {
@@ -1316,6 +1430,22 @@ impl Engine {
 }
 
 /// Normalises a wildcard pattern's letters, keeping `*` and `?`.
+/// A hit as one integer whose descending order is the relevance order: the full-match tier in
+/// the top bit, then the score (its IEEE bits, mapped so integer order is `total_cmp` order),
+/// then the document number inverted (lower documents first on ties). [`hit_of_key`] inverts it.
+fn relevance_key(h: &Hit) -> u64 {
+    let bits = h.score.to_bits();
+    let ordered = if bits & 0x8000_0000 != 0 { !bits } else { bits | 0x8000_0000 };
+    (u64::from(h.full) << 63) | (u64::from(ordered) << 31) | u64::from(0x7fff_ffff - (h.doc & 0x7fff_ffff))
+}
+
+/// The hit a [`relevance_key`] encodes.
+fn hit_of_key(key: u64) -> Hit {
+    let ordered = (key >> 31) as u32;
+    let bits = if ordered & 0x8000_0000 != 0 { ordered & 0x7fff_ffff } else { !ordered };
+    Hit { doc: 0x7fff_ffff - (key & 0x7fff_ffff) as u32, score: f32::from_bits(bits), full: key >> 63 == 1 }
+}
+
 fn normalize_pattern(p: &str) -> String {
     let mut out = String::new();
     let mut word = String::new();
@@ -1367,6 +1497,20 @@ mod tests {
             Some("x -\"quantization\"")
         );
         assert_eq!(replace_word("abc", "zzz", "y"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn relevance_keys_order_like_the_comparator_and_round_trip(
+            a in (0u32..0x7fff_ffff, proptest::num::f32::ANY, proptest::bool::ANY),
+            b in (0u32..0x7fff_ffff, proptest::num::f32::ANY, proptest::bool::ANY),
+        ) {
+            let (a, b) = (Hit { doc: a.0, score: a.1, full: a.2 }, Hit { doc: b.0, score: b.1, full: b.2 });
+            let cmp = |a: &Hit, b: &Hit| b.full.cmp(&a.full).then(b.score.total_cmp(&a.score)).then(a.doc.cmp(&b.doc));
+            proptest::prop_assert_eq!(relevance_key(&b).cmp(&relevance_key(&a)), cmp(&a, &b));
+            let back = hit_of_key(relevance_key(&a));
+            proptest::prop_assert_eq!((back.doc, back.score.to_bits(), back.full), (a.doc, a.score.to_bits(), a.full));
+        }
     }
 
     #[test]
