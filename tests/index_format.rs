@@ -109,6 +109,7 @@ fn builds_with_topics_are_byte_identical_on_any_thread_count() {
     let with = |threads: usize| BuildOptions {
         title: String::new(),
         topics: Some(TopicOptions { threads, ..TopicOptions::default() }),
+        ..Default::default()
     };
     let a = build_index(&corpus.papers, &with(1), &mut |_, _| {});
     let b = build_index(&corpus.papers, &with(2), &mut |_, _| {});

@@ -11,7 +11,7 @@ use papersift::engine::topics::TopicOptions;
 
 fn seed_engine(name: &str) -> Engine {
     let corpus = common::read(&[common::seed_dir()]);
-    let options = BuildOptions { title: String::new(), topics: Some(TopicOptions::default()) };
+    let options = BuildOptions { title: String::new(), topics: Some(TopicOptions::default()), ..Default::default() };
     let dir = common::temp_dir(name);
     write_index(&dir, &build_index(&corpus.papers, &options, &mut |_, _| {})).unwrap();
     Engine::new(Index::open_dir(&dir).unwrap())

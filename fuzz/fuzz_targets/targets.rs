@@ -33,8 +33,11 @@ pub fn seed_index() -> &'static BuiltIndex {
     BUILT.get_or_init(|| {
         let papers = read_corpus(SourceFormat::Listing, SEED);
         assert!(papers.len() > 50, "the seed listing should give its papers");
-        let options =
-            BuildOptions { title: "fuzz".into(), topics: Some(TopicOptions { threads: 1, ..TopicOptions::default() }) };
+        let options = BuildOptions {
+            title: "fuzz".into(),
+            topics: Some(TopicOptions { threads: 1, ..TopicOptions::default() }),
+            ..Default::default()
+        };
         build_index(&papers, &options, &mut |_, _| {})
     })
 }
@@ -87,7 +90,8 @@ pub fn index_and_search(papers: &[papersift::engine::corpus::Paper]) {
     if papers.is_empty() || papers.len() > 16 {
         return;
     }
-    let built = build_index(papers, &BuildOptions { title: "fuzz".into(), topics: None }, &mut |_, _| {});
+    let built =
+        build_index(papers, &BuildOptions { title: "fuzz".into(), topics: None, ..Default::default() }, &mut |_, _| {});
     let manifest = built.manifest.to_json().into_bytes();
     let lookup = |name: &str| built.files.iter().find(|(_, n, _)| n == name).map(|(_, _, b)| b.clone());
     let index = open(&manifest, &lookup).expect("an index the build just wrote must open");

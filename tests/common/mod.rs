@@ -33,8 +33,13 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Builds an index of `paths` into a temp dir and opens an engine on it.
 pub fn engine_for(paths: &[PathBuf], name: &str) -> (Engine, PathBuf) {
+    engine_with(paths, name, &BuildOptions::default())
+}
+
+/// [`engine_for`] with build options.
+pub fn engine_with(paths: &[PathBuf], name: &str, options: &BuildOptions) -> (Engine, PathBuf) {
     let corpus = read(paths);
-    let built = build_index(&corpus.papers, &BuildOptions::default(), &mut |_, _| {});
+    let built = build_index(&corpus.papers, options, &mut |_, _| {});
     let dir = temp_dir(name);
     write_index(&dir, &built).expect("write index");
     (Engine::new(Index::open_dir(&dir).expect("open index")), dir)

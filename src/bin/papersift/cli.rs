@@ -194,7 +194,7 @@ pub fn main() -> ExitCode {
                 threads: papersift::engine::topics::vectors::default_threads(),
                 ..TopicOptions::default()
             });
-            build(inputs, &out, skip_invalid, BuildOptions { title, topics }, quiet)
+            build(inputs, &out, skip_invalid, BuildOptions { title, topics, ..Default::default() }, quiet)
         }
         Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
             let filters = Filters {

@@ -7,7 +7,7 @@ use super::docs;
 use super::facets::{self, Facets};
 use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
 use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_NAME};
-use super::postings::{Field, ListWriter, Posting};
+use super::postings::{Field, ListFile, ListWriter, Posting};
 use super::words;
 use crate::engine::corpus::Paper;
 use crate::engine::text::{name_surfaces_into, surfaces_into, Analyzer, SurfaceToken};
@@ -24,6 +24,10 @@ pub struct BuildOptions {
     pub title: String,
     /// The topic model's options; `None` builds no topics file.
     pub topics: Option<crate::engine::topics::TopicOptions>,
+    /// Prefixes with at least this many surface words get stored completions; `None`:
+    /// [`crate::engine::search::expand::MIN_STORED_COMPLETION_KEYS`] (tests use small values
+    /// to exercise the table on small corpora).
+    pub completion_min_keys: Option<usize>,
 }
 
 /// A finished index, ready to be written: the manifest and the files it lists.
@@ -264,7 +268,9 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         .collect();
     surfaces.sort_unstable();
     surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
-    let words_bytes = words::encode(&surfaces, |ord| inv.terms[order[ord as usize] as usize].as_str(), order.len());
+    let mut words_bytes = words::encode(&surfaces, |ord| inv.terms[order[ord as usize] as usize].as_str(), order.len());
+    let postings_bytes = postings.finish();
+    words_bytes.extend(stored_completions(&terms_bytes, &words_bytes, &postings_bytes, order.len(), options));
 
     let (name_order, _) = byte_order(&names.names);
     let mut names_fst = MapBuilder::memory();
@@ -287,7 +293,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
     let payloads: Vec<(FileKind, Vec<u8>)> = vec![
         (FileKind::Terms, terms_bytes),
         (FileKind::Words, words_bytes),
-        (FileKind::Postings, postings.finish()),
+        (FileKind::Postings, postings_bytes),
         (FileKind::Positions, positions.finish()),
         (FileKind::Norms, norms),
         (FileKind::Docs, docs::encode(papers)),
@@ -324,6 +330,23 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         files: entries_out,
     };
     BuiltIndex { manifest, files }
+}
+
+/// The completions section of the words file (see [`words`]): the dictionaries and postings
+/// just built are opened in memory so the table comes from the very code a search runs.
+fn stored_completions(terms: &[u8], words: &[u8], postings: &[u8], n_terms: usize, options: &BuildOptions) -> Vec<u8> {
+    use crate::engine::search::expand;
+    let opened = (|| {
+        let terms = fst::Map::new(terms.to_vec()).ok()?;
+        let words = words::Words::open("words", &frame(FileKind::Words, words), n_terms).ok()?;
+        let postings = ListFile::open("postings", FileKind::Postings, frame(FileKind::Postings, postings)).ok()?;
+        Some((terms, words, postings))
+    })();
+    let Some((terms, words, postings)) = opened else { return Vec::new() };
+    let vocab = expand::Vocabulary { terms: &terms, words: &words, postings: &postings };
+    let table =
+        expand::completion_table(&vocab, options.completion_min_keys.unwrap_or(expand::MIN_STORED_COMPLETION_KEYS));
+    words::encode_completions(&table)
 }
 
 /// Writes a built index into `dir` (created if needed): every file, then `manifest.json` last so

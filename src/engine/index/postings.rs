@@ -308,18 +308,20 @@ impl ListFile {
         out.clear();
         let mut docs = Vec::new();
         let codes = self.doc_ids_into(ordinal, max_doc, &mut docs)?;
-        out.reserve(docs.len());
         if codes.len() == docs.len() {
-            // One byte per posting: no escapes to parse.
-            for (&doc, &code) in docs.iter().zip(codes) {
+            // One byte per posting: no escapes to parse (filled in place, as in
+            // `doc_ids_into`).
+            out.resize(docs.len(), Posting { doc: 0, tf: [0; 3] });
+            for ((slot, &doc), &code) in out.iter_mut().zip(&docs).zip(codes) {
                 let tf = decode_tf(code).ok_or_else(|| FormatError::Corrupt {
                     file: self.name.clone(),
                     what: format!("frequency code {code}"),
                 })?;
-                out.push(Posting { doc, tf });
+                *slot = Posting { doc, tf };
             }
             return Ok(());
         }
+        out.reserve(docs.len());
         let mut r = Reader::new(&self.name, codes);
         for &doc in &docs {
             let code = r.byte()?;
@@ -444,7 +446,8 @@ impl PositionCursor<'_> {
             skip -= usize::from(b < 0x80);
         }
         let mut pos = 0u32;
-        for _ in 0..target.positioned() {
+        out.resize(target.positioned(), 0);
+        for slot in out.iter_mut() {
             let mut v = 0u32;
             let mut shift = 0u32;
             loop {
@@ -460,7 +463,7 @@ impl PositionCursor<'_> {
                 shift += 7;
             }
             pos = pos.checked_add(v).ok_or_else(|| self.corrupt("position overflow"))?;
-            out.push(pos);
+            *slot = pos;
         }
         self.next = i + 1;
         Ok(())

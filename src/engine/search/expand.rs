@@ -10,7 +10,9 @@
 use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Streamer};
 
-use crate::engine::index::{words, Index};
+use crate::engine::index::postings::ListFile;
+use crate::engine::index::words::{self, Completions, Words};
+use crate::engine::index::Index;
 
 /// Most surface words a prefix or typo scan looks at.
 pub const MAX_SCAN: usize = 20_000;
@@ -19,6 +21,34 @@ pub const MAX_SCAN: usize = 20_000;
 pub const MAX_PATTERN_SCAN: usize = 5_000;
 /// Most terms a prefix, pattern or typo expansion contributes.
 pub const MAX_EXPANSIONS: usize = 24;
+/// Completions stored beyond [`MAX_EXPANSIONS`] per prefix, so a query whose other words
+/// take some of the best (they are skipped) still finds its list complete in the table.
+pub const STORED_COMPLETION_SLACK: usize = 8;
+/// Prefixes with at least this many surface words get their completions stored at build time
+/// (about 180 prefixes over the 75k-paper arXiv corpus; each scan of fewer keys stays well
+/// under a millisecond).
+pub const MIN_STORED_COMPLETION_KEYS: usize = 1_000;
+
+/// What prefix, typo and pattern scans read: the two dictionaries and the document
+/// frequencies. An opened index provides it, and so does the build, before the words file it
+/// completes is written.
+#[derive(Clone, Copy)]
+pub struct Vocabulary<'a> {
+    /// Stemmed term → ordinal.
+    pub terms: &'a fst::Map<Vec<u8>>,
+    /// Surface words.
+    pub words: &'a Words,
+    /// Postings (for document frequencies).
+    pub postings: &'a ListFile,
+}
+
+impl<'a> Vocabulary<'a> {
+    /// The vocabulary of an opened index.
+    pub fn of(index: &'a Index) -> Self {
+        Vocabulary { terms: &index.terms, words: &index.words, postings: &index.postings }
+    }
+}
+
 /// Words shorter than this (in characters) get no typo tolerance.
 pub const MIN_FUZZY_CHARS: usize = 5;
 /// Words at least this long may have two typos.
@@ -105,12 +135,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// common word, without a string or a map entry per key (a one-letter prefix streams thousands
 /// of keys while a user types).
 fn scan_best<A: Automaton>(
-    index: &Index,
+    index: &Vocabulary<'_>,
     aut: A,
     max_scan: usize,
     kind: MatchKind,
     exclude: &str,
     skip: &[u32],
+    limit: usize,
 ) -> (Vec<Expansion>, bool) {
     let mut keys: Vec<u8> = Vec::new();
     let mut cands: Vec<KeyCand> = Vec::new();
@@ -134,12 +165,12 @@ fn scan_best<A: Automaton>(
             cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
         }
     }
-    (rank_keys(index, exclude, skip, &keys, cands), capped)
+    (rank_keys(index, exclude, skip, &keys, cands, limit), capped)
 }
 
 /// The term ordinal and share of a key of the words FST (`from_terms` false) or of the terms
 /// FST (a term that is itself a word).
-fn key_value(index: &Index, value: u64, from_terms: bool) -> Option<(u32, u8)> {
+fn key_value(index: &Vocabulary<'_>, value: u64, from_terms: bool) -> Option<(u32, u8)> {
     if from_terms {
         let ordinal = u32::try_from(value).ok()?;
         Some((ordinal, index.words.term_share(ordinal)?))
@@ -158,7 +189,14 @@ struct KeyCand {
 }
 
 /// The ranking half of [`scan_best`] (not generic, so it is compiled once).
-fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands: Vec<KeyCand>) -> Vec<Expansion> {
+fn rank_keys(
+    index: &Vocabulary<'_>,
+    exclude: &str,
+    skip: &[u32],
+    keys: &[u8],
+    mut cands: Vec<KeyCand>,
+    limit: usize,
+) -> Vec<Expansion> {
     // Keys compare as bytes (the same order as their text): no UTF-8 check per comparison.
     let bytes = |c: &KeyCand| &keys[c.key.clone()];
     let text = |c: &KeyCand| std::str::from_utf8(bytes(c)).unwrap_or_default();
@@ -184,9 +222,9 @@ fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands:
     // Only the most frequent can make the cut: drop the rest before the full comparison sort
     // (a one-letter prefix leaves thousands of candidates).
     // (Typo matches of mixed distances rank by distance first, so they skip this shortcut.)
-    if ranked.len() > MAX_EXPANSIONS && ranked.iter().all(|r| r.1.kind == ranked[0].1.kind) {
+    if ranked.len() > limit && limit > 0 && ranked.iter().all(|r| r.1.kind == ranked[0].1.kind) {
         let mut dfs: Vec<u32> = ranked.iter().map(|r| r.0).collect();
-        let cut = dfs.len() - MAX_EXPANSIONS;
+        let cut = dfs.len() - limit;
         let threshold = *dfs.select_nth_unstable(cut).1;
         ranked.retain(|r| r.0 >= threshold);
     }
@@ -199,7 +237,7 @@ fn rank_keys(index: &Index, exclude: &str, skip: &[u32], keys: &[u8], mut cands:
     });
     ranked
         .iter()
-        .take(MAX_EXPANSIONS)
+        .take(limit)
         .map(|(df, c)| Expansion {
             ordinal: c.ordinal,
             kind: c.kind,
@@ -250,9 +288,66 @@ pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
     best_names(index, found)
 }
 
-/// Completions of a normalised prefix (excluding `skip` ordinals).
+/// Completions of a normalised prefix (excluding `skip` ordinals), and whether the prefix has
+/// more words than a scan looks at. Read from the stored table when the build stored the
+/// prefix (see [`completion_table`]), otherwise scanned.
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
-    scan_best(index, Str::new(surface).starts_with(), MAX_SCAN, MatchKind::Prefix, surface, skip)
+    let vocab = Vocabulary::of(index);
+    if let Some(stored) = index.words.completions(surface) {
+        if let Some(found) = stored_completions(&vocab, stored, skip) {
+            return (found, stored.keys as usize > MAX_SCAN);
+        }
+    }
+    scan_best(&vocab, Str::new(surface).starts_with(), MAX_SCAN, MatchKind::Prefix, surface, skip, MAX_EXPANSIONS)
+}
+
+/// The best [`MAX_EXPANSIONS`] stored completions not in `skip`; `None` when skipping left
+/// too few and the table may not hold the rest.
+fn stored_completions(vocab: &Vocabulary<'_>, stored: &Completions, skip: &[u32]) -> Option<Vec<Expansion>> {
+    let mut out = Vec::with_capacity(MAX_EXPANSIONS);
+    for (ordinal, share, surface) in stored.entries.iter().filter(|e| !skip.contains(&e.0)).take(MAX_EXPANSIONS) {
+        out.push(Expansion {
+            ordinal: *ordinal,
+            kind: MatchKind::Prefix,
+            df: vocab.postings.doc_freq(*ordinal).unwrap_or(0),
+            share: *share,
+            surface: surface.clone(),
+        });
+    }
+    // A table shorter than its limit holds every completion there is.
+    let complete = stored.entries.len() < MAX_EXPANSIONS + STORED_COMPLETION_SLACK;
+    (out.len() == MAX_EXPANSIONS || complete).then_some(out)
+}
+
+/// The completions to store for every prefix with at least `min_keys` surface words (every
+/// character-boundary prefix of up to four characters is considered): each the ranked list a
+/// scan would find, without the scan's cap, [`STORED_COMPLETION_SLACK`] longer than a search
+/// takes. Sorted by prefix.
+pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completions> {
+    // Surface words per prefix, in one pass over both dictionaries.
+    let mut counts: std::collections::BTreeMap<Vec<u8>, u32> = std::collections::BTreeMap::new();
+    for from_terms in [false, true] {
+        let mut stream = if from_terms { vocab.terms.stream() } else { vocab.words.map.stream() };
+        while let Some((key, _)) = stream.next() {
+            let Ok(word) = std::str::from_utf8(key) else { continue };
+            for (at, c) in word.char_indices().take(4) {
+                *counts.entry(key[..at + c.len_utf8()].to_vec()).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (prefix, keys) in counts {
+        if (keys as usize) < min_keys {
+            continue;
+        }
+        let Ok(prefix) = String::from_utf8(prefix) else { continue };
+        let limit = MAX_EXPANSIONS + STORED_COMPLETION_SLACK;
+        let (best, _) =
+            scan_best(vocab, Str::new(&prefix).starts_with(), usize::MAX, MatchKind::Prefix, &prefix, &[], limit);
+        let entries = best.into_iter().map(|e| (e.ordinal, e.share, e.surface)).collect();
+        out.push(Completions { prefix, keys, entries });
+    }
+    out
 }
 
 /// Levenshtein automaton builders (distance 1 and 2, transpositions counting as one edit),
@@ -338,6 +433,7 @@ impl Typos {
         }
         let builder = self.builder(edits);
         let dfa = if as_prefix { builder.build_prefix_dfa(surface) } else { builder.build_dfa(surface) };
+        let vocab = Vocabulary::of(index);
         let mut keys: Vec<u8> = Vec::new();
         let mut cands: Vec<KeyCand> = Vec::new();
         'sources: for from_terms in [false, true] {
@@ -354,13 +450,13 @@ impl Typos {
                 if d == 0 || key == surface.as_bytes() {
                     continue;
                 }
-                let Some((ordinal, share)) = key_value(index, value, from_terms) else { continue };
+                let Some((ordinal, share)) = key_value(&vocab, value, from_terms) else { continue };
                 let start = keys.len();
                 keys.extend_from_slice(key);
                 cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
             }
         }
-        rank_keys(index, surface, skip, &keys, cands)
+        rank_keys(&vocab, surface, skip, &keys, cands, MAX_EXPANSIONS)
     }
 }
 
@@ -481,7 +577,7 @@ pub fn pattern(index: &Index, glob: &str, skip: &[u32]) -> (Vec<Expansion>, bool
     let Some(g) = Glob::new(glob) else {
         return (Vec::new(), false);
     };
-    scan_best(index, g, MAX_PATTERN_SCAN, MatchKind::Pattern, "", skip)
+    scan_best(&Vocabulary::of(index), g, MAX_PATTERN_SCAN, MatchKind::Pattern, "", skip, MAX_EXPANSIONS)
 }
 
 #[cfg(test)]
