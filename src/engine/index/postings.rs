@@ -382,7 +382,7 @@ impl ListFile {
     /// A forward-only reader of the positions of `ordinal`, run by run (see
     /// [`PositionCursor::run`]).
     pub fn position_cursor(&self, ordinal: u32) -> Result<PositionCursor<'_>, FormatError> {
-        Ok(PositionCursor { name: &self.name, bytes: self.list_bytes(ordinal)?, at: 0, next: 0 })
+        Ok(PositionCursor { name: &self.name, bytes: self.list_bytes(ordinal)?, at: 0 })
     }
 
     /// Decodes the positions of `ordinal` given its postings: one run per posting.
@@ -414,9 +414,8 @@ impl ListFile {
 pub struct PositionCursor<'a> {
     name: &'a str,
     bytes: &'a [u8],
-    /// Byte offset of the run of posting `next`.
+    /// Byte offset of the next unread position.
     at: usize,
-    next: usize,
 }
 
 impl PositionCursor<'_> {
@@ -424,29 +423,51 @@ impl PositionCursor<'_> {
         FormatError::Corrupt { file: self.name.to_string(), what: what.to_string() }
     }
 
-    /// Decodes the positions of posting `i` of the term (`postings` is its whole list) into
-    /// `out` (cleared first). Postings must be asked for in increasing order.
-    pub fn run(&mut self, postings: &[Posting], i: usize, out: &mut Vec<u32>) -> Result<(), FormatError> {
+    /// Skips the next `skip` positions (the runs of postings the caller passes over), then
+    /// decodes the next `count` (one posting's run) into `out` (cleared first).
+    pub fn run(&mut self, mut skip: usize, count: usize, out: &mut Vec<u32>) -> Result<(), FormatError> {
         out.clear();
-        let Some(target) = postings.get(i).filter(|_| i >= self.next) else {
-            return Err(self.corrupt("positions asked for out of order"));
-        };
-        let mut skip: usize = postings[self.next..i].iter().map(Posting::positioned).sum();
-        // Whole 8-byte words while more than eight varints are left to skip: a word then holds
-        // fewer ends than that, so it never reaches into the wanted run.
-        while skip > 8 {
+        // Skipping counts varint end bytes (high bit clear) eight bytes at a time; in the word
+        // holding the last end to skip, the lowest set bits of the end mask are dropped until
+        // that end is the lowest, and the cursor moves just past it.
+        while skip > 0 {
             let Some(chunk) = self.bytes.get(self.at..self.at + 8) else { break };
-            let word = u64::from_le_bytes(chunk.try_into().expect("an 8-byte slice"));
-            skip -= (!word & 0x8080_8080_8080_8080).count_ones() as usize;
-            self.at += 8;
+            let mut ends = !u64::from_le_bytes(chunk.try_into().expect("an 8-byte slice")) & 0x8080_8080_8080_8080;
+            let n = ends.count_ones() as usize;
+            if n < skip {
+                skip -= n;
+                self.at += 8;
+                continue;
+            }
+            for _ in 1..skip {
+                ends &= ends - 1;
+            }
+            self.at += (ends.trailing_zeros() / 8 + 1) as usize;
+            skip = 0;
         }
         while skip > 0 {
             let Some(&b) = self.bytes.get(self.at) else { return Err(self.corrupt("positions run past the list")) };
             self.at += 1;
             skip -= usize::from(b < 0x80);
         }
+        // Most position gaps fit one byte: when the whole run does, it is a prefix sum of bytes.
+        if count <= 8 {
+            if let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().expect("an 8-byte slice"));
+                let mask = if count == 8 { u64::MAX } else { (1u64 << (8 * count)) - 1 };
+                if word & mask & 0x8080_8080_8080_8080 == 0 {
+                    let mut pos = 0u32;
+                    out.extend(chunk[..count].iter().map(|&b| {
+                        pos += u32::from(b);
+                        pos
+                    }));
+                    self.at += count;
+                    return Ok(());
+                }
+            }
+        }
         let mut pos = 0u32;
-        out.resize(target.positioned(), 0);
+        out.resize(count.min(self.bytes.len().saturating_sub(self.at)), 0);
         for slot in out.iter_mut() {
             let mut v = 0u32;
             let mut shift = 0u32;
@@ -465,7 +486,9 @@ impl PositionCursor<'_> {
             pos = pos.checked_add(v).ok_or_else(|| self.corrupt("position overflow"))?;
             *slot = pos;
         }
-        self.next = i + 1;
+        if out.len() < count {
+            return Err(self.corrupt("positions run past the list"));
+        }
         Ok(())
     }
 }
@@ -676,6 +699,17 @@ mod tests {
                     let want: Vec<u32> = (0..p.positioned() as u32).map(|k| p.doc + k * 3 + 1).collect();
                     prop_assert_eq!(run, &want);
                     prop_assert_eq!(&pos.positions_at(ord as u32, &got, i).unwrap(), &want);
+                }
+                // The forward cursor reads the same runs, visiting every posting or skipping.
+                for step in [1, 3, 7] {
+                    let mut cursor = pos.position_cursor(ord as u32).unwrap();
+                    let (mut next, mut out) = (0, Vec::new());
+                    for i in (0..got.len()).step_by(step) {
+                        let skip: usize = got[next..i].iter().map(Posting::positioned).sum();
+                        cursor.run(skip, got[i].positioned(), &mut out).unwrap();
+                        prop_assert_eq!(&out, &runs[i]);
+                        next = i + 1;
+                    }
                 }
             }
             prop_assert!(file.postings(lists.len() as u32, 5000).is_err());

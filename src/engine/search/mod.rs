@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::engine::corpus::LinkKind;
 use crate::engine::index::facets::{names, Column};
-use crate::engine::index::postings::Posting;
+use crate::engine::index::postings::{decode_tf, Posting};
 use crate::engine::index::Index;
 use crate::engine::text::{is_stop_word, normalize, Analyzer, Token};
 use expand::{Expansion, MatchKind};
@@ -1120,9 +1120,12 @@ impl Engine {
         let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
         let base = phrase.first().map_or(0, |p| p.1);
         struct Word<'a> {
-            postings: Vec<Posting>,
-            /// Index into `postings` of the current paper.
+            docs: Vec<u32>,
+            freqs: Freqs<'a>,
+            /// Index into `docs` of the current paper.
             at: usize,
+            /// First posting whose positions the cursor has not passed.
+            next: usize,
             cursor: crate::engine::index::postings::PositionCursor<'a>,
             /// The current paper's positions of the word.
             run: Vec<u32>,
@@ -1134,12 +1137,21 @@ impl Engine {
         for &(u, qpos) in phrase {
             // Phrase units hold exactly the word's own term (no expansions).
             let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
-            let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
+            let mut docs = Vec::new();
+            let Ok(codes) = self.index.postings.doc_ids_into(t.ordinal, n_docs, &mut docs) else { return Vec::new() };
+            let freqs = if codes.len() == docs.len() {
+                Freqs::Bytes(codes)
+            } else {
+                let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
+                Freqs::Decoded(postings.iter().map(|p| p.tf).collect())
+            };
             let Ok(cursor) = positions.position_cursor(t.ordinal) else { return Vec::new() };
-            let idf = Bm25f::idf(n_docs, postings.len() as u32) * t.weight;
+            let idf = Bm25f::idf(n_docs, docs.len() as u32) * t.weight;
             words.push(Word {
-                postings,
+                docs,
+                freqs,
                 at: 0,
+                next: 0,
                 cursor,
                 run: Vec::new(),
                 offset: qpos - base,
@@ -1147,31 +1159,30 @@ impl Engine {
                 mask: units[u].field_mask,
             });
         }
-        let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].postings.len()) else { return Vec::new() };
+        let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].docs.len()) else { return Vec::new() };
         let mut out = Vec::new();
         // A merge join driven by the rarest word finds the papers holding every word (the
         // lists are sorted by paper); only there are positions decoded and checked in order.
-        'docs: for i in 0..words[driver].postings.len() {
-            let doc = words[driver].postings[i].doc;
+        'docs: for i in 0..words[driver].docs.len() {
+            let doc = words[driver].docs[i];
             words[driver].at = i;
             for (j, w) in words.iter_mut().enumerate() {
                 if j == driver {
                     continue;
                 }
-                while w.at < w.postings.len() && w.postings[w.at].doc < doc {
-                    w.at += 1;
-                }
-                if w.at >= w.postings.len() {
-                    break 'docs;
-                }
-                if w.postings[w.at].doc != doc {
+                let Some(step) = w.docs[w.at..].iter().position(|&d| d >= doc) else { break 'docs };
+                w.at += step;
+                if w.docs[w.at] != doc {
                     continue 'docs;
                 }
             }
             for w in words.iter_mut() {
-                if w.cursor.run(&w.postings, w.at, &mut w.run).is_err() {
+                let skip = w.freqs.positioned_in(w.next, w.at);
+                let count = w.freqs.positioned_in(w.at, w.at + 1);
+                if w.cursor.run(skip, count, &mut w.run).is_err() {
                     return out;
                 }
+                w.next = w.at + 1;
             }
             let (first, rest) = words.split_first().expect("a phrase has words");
             let found = first.run.iter().any(|&p| {
@@ -1181,7 +1192,7 @@ impl Engine {
             if found {
                 let score = words
                     .iter()
-                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.postings[w.at].tf, w.mask)))
+                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.freqs.tf(w.at), w.mask)))
                     .sum();
                 out.push((doc, score));
             }
@@ -1430,6 +1441,38 @@ impl Engine {
 }
 
 /// Normalises a wildcard pattern's letters, keeping `*` and `?`.
+/// A phrase word's term frequencies, per posting: its list's one-byte codes as stored, or
+/// decoded when the list has escaped (large) frequencies.
+enum Freqs<'a> {
+    Bytes(&'a [u8]),
+    Decoded(Vec<[u16; 3]>),
+}
+
+impl Freqs<'_> {
+    /// Frequencies of posting `i` (zero when out of range).
+    fn tf(&self, i: usize) -> [u16; 3] {
+        match self {
+            Freqs::Bytes(codes) => codes.get(i).and_then(|&c| decode_tf(c)).unwrap_or([0; 3]),
+            Freqs::Decoded(tfs) => tfs.get(i).copied().unwrap_or([0; 3]),
+        }
+    }
+
+    /// Positions stored for postings `from..to` (title and abstract occurrences).
+    fn positioned_in(&self, from: usize, to: usize) -> usize {
+        match self {
+            Freqs::Bytes(codes) => codes
+                .get(from..to)
+                .unwrap_or_default()
+                .iter()
+                .map(|&c| if c < 128 { usize::from(c & 3) + usize::from(c >> 2) } else { 0 })
+                .sum(),
+            Freqs::Decoded(tfs) => {
+                tfs.get(from..to).unwrap_or_default().iter().map(|t| usize::from(t[0]) + usize::from(t[1])).sum()
+            }
+        }
+    }
+}
+
 /// A hit as one integer whose descending order is the relevance order: the full-match tier in
 /// the top bit, then the score (its IEEE bits, mapped so integer order is `total_cmp` order),
 /// then the document number inverted (lower documents first on ties). [`hit_of_key`] inverts it.
