@@ -1129,6 +1129,8 @@ impl Engine {
             cursor: crate::engine::index::postings::PositionCursor<'a>,
             /// The current paper's positions of the word.
             run: Vec<u32>,
+            /// How far the in-order check has walked `run`.
+            probe: usize,
             offset: u32,
             idf: f32,
             mask: u8,
@@ -1154,6 +1156,7 @@ impl Engine {
                 next: 0,
                 cursor,
                 run: Vec::new(),
+                probe: 0,
                 offset: qpos - base,
                 idf,
                 mask: units[u].field_mask,
@@ -1170,9 +1173,18 @@ impl Engine {
                 if j == driver {
                     continue;
                 }
-                let Some(step) = w.docs[w.at..].iter().position(|&d| d >= doc) else { break 'docs };
-                w.at += step;
-                if w.docs[w.at] != doc {
+                // Plain loops here and below: this runs once per candidate paper, and the
+                // size-optimised wasm build does not inline iterator adaptors reliably.
+                let docs: &[u32] = &w.docs;
+                let mut at = w.at;
+                while at < docs.len() && docs[at] < doc {
+                    at += 1;
+                }
+                w.at = at;
+                if at >= docs.len() {
+                    break 'docs;
+                }
+                if docs[at] != doc {
                     continue 'docs;
                 }
             }
@@ -1184,11 +1196,33 @@ impl Engine {
                 }
                 w.next = w.at + 1;
             }
-            let (first, rest) = words.split_first().expect("a phrase has words");
-            let found = first.run.iter().any(|&p| {
-                let Some(start) = p.checked_sub(first.offset) else { return false };
-                rest.iter().all(|w| w.run.binary_search(&(start + w.offset)).is_ok())
-            });
+            // The words in order: a start where every word sits at its offset. Runs are
+            // sorted, so each word's run is walked once, by a pointer that only moves forward.
+            let (first, rest) = words.split_first_mut().expect("a phrase has words");
+            for w in rest.iter_mut() {
+                w.probe = 0;
+            }
+            let mut found = false;
+            'starts: for &p in &first.run {
+                let Some(start) = p.checked_sub(first.offset) else { continue };
+                for w in rest.iter_mut() {
+                    let want = start + w.offset;
+                    let run: &[u32] = &w.run;
+                    let mut k = w.probe;
+                    while k < run.len() && run[k] < want {
+                        k += 1;
+                    }
+                    w.probe = k;
+                    if k >= run.len() {
+                        break 'starts;
+                    }
+                    if run[k] != want {
+                        continue 'starts;
+                    }
+                }
+                found = true;
+                break;
+            }
             if found {
                 let score = words
                     .iter()
@@ -1460,12 +1494,15 @@ impl Freqs<'_> {
     /// Positions stored for postings `from..to` (title and abstract occurrences).
     fn positioned_in(&self, from: usize, to: usize) -> usize {
         match self {
-            Freqs::Bytes(codes) => codes
-                .get(from..to)
-                .unwrap_or_default()
-                .iter()
-                .map(|&c| if c < 128 { usize::from(c & 3) + usize::from(c >> 2) } else { 0 })
-                .sum(),
+            Freqs::Bytes(codes) => {
+                let mut n = 0usize;
+                for &c in codes.get(from..to).unwrap_or_default() {
+                    if c < 128 {
+                        n += usize::from(c & 3) + usize::from(c >> 2);
+                    }
+                }
+                n
+            }
             Freqs::Decoded(tfs) => {
                 tfs.get(from..to).unwrap_or_default().iter().map(|t| usize::from(t[0]) + usize::from(t[1])).sum()
             }
