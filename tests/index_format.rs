@@ -186,15 +186,8 @@ const VOCAB: &[&str] = &[
 fn author_names_keep_words_that_are_stop_words_elsewhere() {
     // Found by the round-trip property: an author "Not" was dropped from the name index.
     let paper = |id: &str, author: &str| Paper {
-        id: id.into(),
-        title: "Quantization of transformers".into(),
-        abstract_text: "We quantize.".into(),
         authors: vec![author.into()],
-        categories: vec![],
-        date: None,
-        listed: None,
-        url: None,
-        links: vec![],
+        ..common::paper(id, "Quantization of transformers", "We quantize.")
     };
     let papers = vec![paper("a", "Binh An"), paper("b", "Wei Zhang")];
     let built = build_index(&papers, &BuildOptions::default(), &mut |_, _| {});
@@ -215,22 +208,11 @@ fn author_names_keep_words_that_are_stop_words_elsewhere() {
 fn phrases_match_in_papers_with_escaped_frequencies() {
     // A word more than 31 times in an abstract (or 3 in a title) takes the long frequency code,
     // which the phrase search reads on a slower path; both paths must agree with the text.
-    let paper = |id: &str, title: &str, abstract_text: String| Paper {
-        id: id.into(),
-        title: title.into(),
-        abstract_text,
-        authors: vec![],
-        categories: vec![],
-        date: None,
-        listed: None,
-        url: None,
-        links: vec![],
-    };
     let many = "graph ".repeat(40);
     let papers = vec![
-        paper("a", "Graph graph graph graph", format!("{many} and then graph neural networks.")),
-        paper("b", "Neural graph", format!("{many} networks neural graph.")),
-        paper("c", "Graph neural networks", "A survey.".into()),
+        common::paper("a", "Graph graph graph graph", &format!("{many} and then graph neural networks.")),
+        common::paper("b", "Neural graph", &format!("{many} networks neural graph.")),
+        common::paper("c", "Graph neural networks", "A survey."),
     ];
     let built = build_index(&papers, &BuildOptions::default(), &mut |_, _| {});
     let get = |e: &papersift::engine::index::manifest::FileEntry| {

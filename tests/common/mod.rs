@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use papersift::engine::corpus::{read_inputs, Corpus, ReadOptions};
+use papersift::engine::corpus::{read_inputs, Corpus, Paper, ReadOptions};
 use papersift::engine::index::build::write_index;
 use papersift::engine::index::{build_index, BuildOptions, Index};
 use papersift::engine::search::Engine;
@@ -50,4 +50,19 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write fixture");
     path
+}
+
+/// A paper with only an id, a title and an abstract.
+pub fn paper(id: &str, title: &str, abstract_text: &str) -> Paper {
+    Paper {
+        id: id.into(),
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        authors: vec![],
+        categories: vec![],
+        date: None,
+        listed: None,
+        url: None,
+        links: vec![],
+    }
 }

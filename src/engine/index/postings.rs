@@ -308,24 +308,19 @@ impl ListFile {
         out.clear();
         let mut docs = Vec::new();
         let codes = self.doc_ids_into(ordinal, max_doc, &mut docs)?;
-        if codes.len() == docs.len() {
-            // One byte per posting: no escapes to parse (filled in place, as in
-            // `doc_ids_into`).
-            out.resize(docs.len(), Posting { doc: 0, tf: [0; 3] });
-            for ((slot, &doc), &code) in out.iter_mut().zip(&docs).zip(codes) {
-                let tf = decode_tf(code).ok_or_else(|| FormatError::Corrupt {
-                    file: self.name.clone(),
-                    what: format!("frequency code {code}"),
-                })?;
-                *slot = Posting { doc, tf };
-            }
-            return Ok(());
-        }
-        out.reserve(docs.len());
+        let tfs = self.frequencies(codes, docs.len())?;
+        out.extend(docs.iter().zip(tfs).map(|(&doc, tf)| Posting { doc, tf }));
+        Ok(())
+    }
+
+    /// Decodes the frequency codes [`ListFile::doc_ids_into`] returned, for `n` postings:
+    /// (title, abstract, authors) per posting, escaped codes included.
+    pub fn frequencies(&self, codes: &[u8], n: usize) -> Result<Vec<[u16; 3]>, FormatError> {
+        let mut out = vec![[0u16; 3]; n];
         let mut r = Reader::new(&self.name, codes);
-        for &doc in &docs {
+        for slot in out.iter_mut() {
             let code = r.byte()?;
-            let tf = match decode_tf(code) {
+            *slot = match decode_tf(code) {
                 Some(tf) => tf,
                 None if code == 0 => {
                     let mut tf = [0u16; 3];
@@ -336,9 +331,8 @@ impl ListFile {
                 }
                 None => return Err(r.corrupt(format!("frequency code {code}"))),
             };
-            out.push(Posting { doc, tf });
         }
-        Ok(())
+        Ok(out)
     }
 
     /// The postings of `ordinal`.

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::engine::corpus::LinkKind;
 use crate::engine::index::facets::{names, Column};
-use crate::engine::index::postings::{decode_tf, Posting};
+use crate::engine::index::postings::decode_tf;
 use crate::engine::index::Index;
 use crate::engine::text::{is_stop_word, normalize, Analyzer, Token};
 use expand::{Expansion, MatchKind};
@@ -354,11 +354,10 @@ struct Scratch {
     bits: Vec<u64>,
     touched: Vec<u32>,
     docs: Vec<u32>,
-    postings: Vec<Posting>,
     counts: Vec<u32>,
 }
 
-/// What [`Scratch::add`] needs of the term being scanned.
+/// What [`Accumulators::add`] needs of the term being scanned.
 struct TermScore {
     /// The term's unit bit.
     bit: u64,
@@ -371,7 +370,7 @@ struct TermScore {
     dense: bool,
 }
 
-/// What [`Scratch::collect`] needs to place a paper in its tier.
+/// What [`Accumulators::collect`] needs to place a paper in its tier.
 struct Tiers {
     groups: usize,
     max_groups: usize,
@@ -1045,7 +1044,6 @@ impl Engine {
             }
         }
         let mut docs = std::mem::take(&mut s.docs);
-        let mut postings_buf = std::mem::take(&mut s.postings);
         let mut acc = Accumulators { bits: &mut s.bits, scores: &mut s.scores, touched: &mut s.touched };
         let norms: &[[f32; 3]] = &self.norms;
         for (ui, unit) in c.units.iter().enumerate() {
@@ -1073,15 +1071,14 @@ impl Engine {
                         };
                         acc.add(&term, allowed, doc, tf);
                     }
-                } else if self.list(t.source).postings_into(t.ordinal, n_docs, &mut postings_buf).is_ok() {
-                    for p in &postings_buf {
-                        acc.add(&term, allowed, p.doc, self.pseudo_tf(p.doc, p.tf, unit.field_mask));
+                } else if let Ok(tfs) = self.list(t.source).frequencies(codes, docs.len()) {
+                    for (&doc, &tf) in docs.iter().zip(&tfs) {
+                        acc.add(&term, allowed, doc, self.pseudo_tf(doc, tf, unit.field_mask));
                     }
                 }
             }
         }
         s.docs = docs;
-        s.postings = postings_buf;
         // How many groups a set of match bits satisfies: a table over the bits when the query
         // has few units (the usual case), so a paper costs one lookup.
         let count_groups =
@@ -1144,8 +1141,8 @@ impl Engine {
             let freqs = if codes.len() == docs.len() {
                 Freqs::Bytes(codes)
             } else {
-                let Ok(postings) = self.index.postings.postings(t.ordinal, n_docs) else { return Vec::new() };
-                Freqs::Decoded(postings.iter().map(|p| p.tf).collect())
+                let Ok(tfs) = self.index.postings.frequencies(codes, docs.len()) else { return Vec::new() };
+                Freqs::Decoded(tfs)
             };
             let Ok(cursor) = positions.position_cursor(t.ordinal) else { return Vec::new() };
             let idf = Bm25f::idf(n_docs, docs.len() as u32) * t.weight;
@@ -1173,19 +1170,13 @@ impl Engine {
                 if j == driver {
                     continue;
                 }
-                // Plain loops here and below: this runs once per candidate paper, and the
-                // size-optimised wasm build does not inline iterator adaptors reliably.
-                let docs: &[u32] = &w.docs;
-                let mut at = w.at;
-                while at < docs.len() && docs[at] < doc {
-                    at += 1;
-                }
-                w.at = at;
-                if at >= docs.len() {
-                    break 'docs;
-                }
-                if docs[at] != doc {
-                    continue 'docs;
+                // `seek` (a plain loop) here and below: this runs once per candidate paper, and
+                // the size-optimised wasm build does not inline iterator adaptors reliably.
+                w.at = seek(&w.docs, w.at, doc);
+                match w.docs.get(w.at) {
+                    None => break 'docs,
+                    Some(&d) if d != doc => continue 'docs,
+                    Some(_) => {}
                 }
             }
             for w in words.iter_mut() {
@@ -1207,17 +1198,11 @@ impl Engine {
                 let Some(start) = p.checked_sub(first.offset) else { continue };
                 for w in rest.iter_mut() {
                     let want = start + w.offset;
-                    let run: &[u32] = &w.run;
-                    let mut k = w.probe;
-                    while k < run.len() && run[k] < want {
-                        k += 1;
-                    }
-                    w.probe = k;
-                    if k >= run.len() {
-                        break 'starts;
-                    }
-                    if run[k] != want {
-                        continue 'starts;
+                    w.probe = seek(&w.run, w.probe, want);
+                    match w.run.get(w.probe) {
+                        None => break 'starts,
+                        Some(&p) if p != want => continue 'starts,
+                        Some(_) => {}
                     }
                 }
                 found = true;
@@ -1475,6 +1460,17 @@ impl Engine {
 }
 
 /// Normalises a wildcard pattern's letters, keeping `*` and `?`.
+/// The first index at or after `from` whose value in the sorted `values` is at least `target`
+/// (`values.len()` when none is): a forward-only merge step.
+#[inline(always)]
+fn seek(values: &[u32], from: usize, target: u32) -> usize {
+    let mut at = from;
+    while at < values.len() && values[at] < target {
+        at += 1;
+    }
+    at
+}
+
 /// A phrase word's term frequencies, per posting: its list's one-byte codes as stored, or
 /// decoded when the list has escaped (large) frequencies.
 enum Freqs<'a> {
