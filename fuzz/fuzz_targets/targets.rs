@@ -10,6 +10,7 @@ use papersift::engine::corpus::{CorpusBuilder, ReadOptions, SourceFormat};
 use papersift::engine::index::build::{build_index, BuildOptions, BuiltIndex};
 use papersift::engine::index::format::FileKind;
 use papersift::engine::index::format::{content_hash, frame};
+use papersift::engine::index::pairs::PairRule;
 use papersift::engine::index::Index;
 use papersift::engine::search::{Engine, Request};
 use papersift::engine::topics::TopicOptions;
@@ -36,6 +37,9 @@ pub fn seed_index() -> &'static BuiltIndex {
         let options = BuildOptions {
             title: "fuzz".into(),
             topics: Some(TopicOptions { threads: 1, ..TopicOptions::default() }),
+            // Lists for the seed's common word pairs, so decoding and phrase search over pair
+            // lists are fuzzed too (the default keeps almost none on 82 papers).
+            phrase_pairs: Some(PairRule { min_docs: 3, min_word_docs: 0 }),
             ..Default::default()
         };
         build_index(&papers, &options, &mut |_, _| {})

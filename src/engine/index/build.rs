@@ -28,6 +28,9 @@ pub struct BuildOptions {
     /// [`crate::engine::search::expand::MIN_STORED_COMPLETION_KEYS`] (tests use small values
     /// to exercise the table on small corpora).
     pub completion_min_keys: Option<usize>,
+    /// Which adjacent word pairs get lists for phrase search; `None`:
+    /// [`super::pairs::PairRule::for_corpus`].
+    pub phrase_pairs: Option<super::pairs::PairRule>,
 }
 
 /// A finished index, ready to be written: the manifest and the files it lists.
@@ -233,6 +236,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
     let mut terms_fst = MapBuilder::memory();
     let mut postings = ListWriter::new();
     let mut positions = ListWriter::new();
+    let mut by_ordinal: Vec<(&[Posting], &[u32])> = Vec::with_capacity(order.len());
     for (ord, &id) in order.iter().enumerate() {
         terms_fst
             .insert(inv.terms[id as usize].as_bytes(), ord as u64)
@@ -246,7 +250,11 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
             at += p.positioned();
             run
         }));
+        by_ordinal.push((list, flat));
     }
+    let rule = options.phrase_pairs.unwrap_or_else(|| super::pairs::PairRule::for_corpus(papers.len()));
+    super::pairs::append(&mut positions, &super::pairs::collect(&by_ordinal, papers.len() as u32, rule));
+    drop(by_ordinal);
     let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
 
     // One entry per surface word; when the acronym and plain forms reach different terms

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod facets;
 pub mod format;
 pub mod manifest;
+pub mod pairs;
 pub mod postings;
 pub mod read;
 pub mod topicfile;

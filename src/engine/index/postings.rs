@@ -30,6 +30,8 @@
 //! A positions file has the same header and block layout; each list holds, for each posting of
 //! the term in order, `title_tf + abstract_tf` position deltas (restarting per document).
 //! Abstract positions follow the title's after a gap, so phrases never span the two fields.
+//! After the terms' lists a positions file may hold frequent word pairs' lists (see
+//! [`super::pairs`]).
 
 use super::format::{put_varint, FileKind, Reader};
 use crate::engine::error::FormatError;
@@ -141,6 +143,14 @@ impl ListWriter {
                 prev = p;
             }
         }
+        self.end_list();
+    }
+
+    /// Appends `bytes` as the next list, as they are (a table kept among the lists, such as
+    /// [`super::pairs`]' pair table).
+    pub fn add_raw(&mut self, bytes: &[u8]) {
+        self.start_list();
+        self.scratch.extend_from_slice(bytes);
         self.end_list();
     }
 

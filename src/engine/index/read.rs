@@ -7,6 +7,7 @@ use super::docs::DocStore;
 use super::facets::{self, Column, Facets};
 use super::format::{content_hash, unframe, FileKind};
 use super::manifest::{FileEntry, Manifest};
+use super::pairs::PairTable;
 use super::postings::ListFile;
 use super::words::Words;
 use crate::engine::error::FormatError;
@@ -29,6 +30,8 @@ pub struct Index {
     pub name_postings: ListFile,
     /// Positions by term ordinal; `None` until a phrase query needs them.
     pub positions: Option<ListFile>,
+    /// The frequent word pairs with lists in the positions file (empty until it loads).
+    pub pairs: PairTable,
     /// Quantised field lengths, three bytes per paper.
     pub norms: Vec<u8>,
     /// The document store.
@@ -146,6 +149,7 @@ impl Index {
             names,
             name_postings,
             positions: None,
+            pairs: PairTable::default(),
             norms,
             docs,
             facets,
@@ -160,13 +164,10 @@ impl Index {
         let entry = self.entry(FileKind::Positions)?;
         verify_entry(&entry, &bytes)?;
         let file = ListFile::open(&entry.name, FileKind::Positions, bytes)?;
-        if file.n_terms() != self.postings.n_terms() {
-            return Err(FormatError::Corrupt {
-                file: entry.name,
-                what: "positions and postings list different terms".into(),
-            });
-        }
+        let n_terms = self.postings.n_terms();
+        let pairs = PairTable::open(&entry.name, n_terms, file.n_terms(), || file.list_bytes(n_terms))?;
         self.positions = Some(file);
+        self.pairs = pairs;
         Ok(())
     }
 

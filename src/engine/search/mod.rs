@@ -1108,65 +1108,91 @@ impl Engine {
         hits
     }
 
-    /// The papers where a phrase occurs, sorted, each with the BM25F score of the phrase's
-    /// words: a merge join of the words' postings driven by the rarest finds the papers holding
-    /// every word, then only those papers' positions are decoded and checked for the words in
-    /// order. Every list is decoded once per search.
+    /// The papers where a phrase occurs, sorted, each with its BM25F score: the phrase's
+    /// occurrences per field as the term frequency, the sum of its words' idf as the weight (as
+    /// Lucene scores phrases). The phrase is covered by parts, each a stored word pair (see
+    /// [`crate::engine::index::pairs`]) where the index has one, else a single word; a merge
+    /// join of the parts' postings driven by the rarest finds the papers holding every part,
+    /// then only those papers' positions are decoded and checked for the parts in order. Every
+    /// list is decoded once per search. Pairs change only the speed: a pair's positions are
+    /// exactly where its first word is followed by its second.
     fn phrase_docs(&self, phrase: &[(usize, u32)], units: &[Unit]) -> Vec<(u32, f32)> {
+        use crate::engine::index::postings::{ListFile, PositionCursor};
         let n_docs = self.index.len();
         let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
         let base = phrase.first().map_or(0, |p| p.1);
-        struct Word<'a> {
+        // Each word's term ordinal and offset in the phrase.
+        let mut words: Vec<(u32, u32)> = Vec::with_capacity(phrase.len());
+        let mut idf = 0.0f32;
+        let mut mask = u8::MAX;
+        for &(u, qpos) in phrase {
+            // Phrase units hold exactly the word's own term (no expansions).
+            let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
+            let Ok(df) = self.index.postings.doc_freq(t.ordinal) else { return Vec::new() };
+            idf += Bm25f::idf(n_docs, df) * t.weight;
+            mask &= units[u].field_mask;
+            words.push((t.ordinal, qpos.saturating_sub(base)));
+        }
+        // The cover, as (list file, postings list, positions list, offset): pairs left to
+        // right where stored, single words elsewhere; a last word left alone joins its left
+        // neighbour in an overlapping pair when that pair is stored.
+        let pair_at = |i: usize| {
+            let (&(a, offset), &(b, next)) = (words.get(i)?, words.get(i + 1)?);
+            if next != offset.checked_add(1)? {
+                return None;
+            }
+            let at = self.index.pairs.find(a, b)?;
+            Some((positions, at.postings, at.positions, offset))
+        };
+        let mut cover: Vec<(&ListFile, u32, u32, u32)> = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(part) = pair_at(i) {
+                cover.push(part);
+                i += 2;
+                continue;
+            }
+            match i.checked_sub(1).filter(|_| i + 1 == words.len()).and_then(pair_at) {
+                Some(part) => cover.push(part),
+                None => cover.push((&self.index.postings, words[i].0, words[i].0, words[i].1)),
+            }
+            i += 1;
+        }
+        struct Part<'a> {
             docs: Vec<u32>,
             freqs: Freqs<'a>,
             /// Index into `docs` of the current paper.
             at: usize,
             /// First posting whose positions the cursor has not passed.
             next: usize,
-            cursor: crate::engine::index::postings::PositionCursor<'a>,
-            /// The current paper's positions of the word.
+            cursor: PositionCursor<'a>,
+            /// The current paper's positions of the part.
             run: Vec<u32>,
             /// How far the in-order check has walked `run`.
             probe: usize,
             offset: u32,
-            idf: f32,
-            mask: u8,
         }
-        let mut words = Vec::with_capacity(phrase.len());
-        for &(u, qpos) in phrase {
-            // Phrase units hold exactly the word's own term (no expansions).
-            let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
+        let mut parts = Vec::with_capacity(cover.len());
+        for (file, postings_list, positions_list, offset) in cover {
             let mut docs = Vec::new();
-            let Ok(codes) = self.index.postings.doc_ids_into(t.ordinal, n_docs, &mut docs) else { return Vec::new() };
+            let Ok(codes) = file.doc_ids_into(postings_list, n_docs, &mut docs) else { return Vec::new() };
             let freqs = if codes.len() == docs.len() {
                 Freqs::Bytes(codes)
             } else {
-                let Ok(tfs) = self.index.postings.frequencies(codes, docs.len()) else { return Vec::new() };
+                let Ok(tfs) = file.frequencies(codes, docs.len()) else { return Vec::new() };
                 Freqs::Decoded(tfs)
             };
-            let Ok(cursor) = positions.position_cursor(t.ordinal) else { return Vec::new() };
-            let idf = Bm25f::idf(n_docs, docs.len() as u32) * t.weight;
-            words.push(Word {
-                docs,
-                freqs,
-                at: 0,
-                next: 0,
-                cursor,
-                run: Vec::new(),
-                probe: 0,
-                offset: qpos - base,
-                idf,
-                mask: units[u].field_mask,
-            });
+            let Ok(cursor) = positions.position_cursor(positions_list) else { return Vec::new() };
+            parts.push(Part { docs, freqs, at: 0, next: 0, cursor, run: Vec::new(), probe: 0, offset });
         }
-        let Some(driver) = (0..words.len()).min_by_key(|&i| words[i].docs.len()) else { return Vec::new() };
+        let Some(driver) = (0..parts.len()).min_by_key(|&i| parts[i].docs.len()) else { return Vec::new() };
         let mut out = Vec::new();
-        // A merge join driven by the rarest word finds the papers holding every word (the
+        // A merge join driven by the rarest part finds the papers holding every part (the
         // lists are sorted by paper); only there are positions decoded and checked in order.
-        'docs: for i in 0..words[driver].docs.len() {
-            let doc = words[driver].docs[i];
-            words[driver].at = i;
-            for (j, w) in words.iter_mut().enumerate() {
+        'docs: for i in 0..parts[driver].docs.len() {
+            let doc = parts[driver].docs[i];
+            parts[driver].at = i;
+            for (j, w) in parts.iter_mut().enumerate() {
                 if j == driver {
                     continue;
                 }
@@ -1179,7 +1205,7 @@ impl Engine {
                     Some(_) => {}
                 }
             }
-            for w in words.iter_mut() {
+            for w in parts.iter_mut() {
                 let skip = w.freqs.positioned_in(w.next, w.at);
                 let count = w.freqs.positioned_in(w.at, w.at + 1);
                 if w.cursor.run(skip, count, &mut w.run).is_err() {
@@ -1187,17 +1213,19 @@ impl Engine {
                 }
                 w.next = w.at + 1;
             }
-            // The words in order: a start where every word sits at its offset. Runs are
-            // sorted, so each word's run is walked once, by a pointer that only moves forward.
-            let (first, rest) = words.split_first_mut().expect("a phrase has words");
+            // Every start where each part sits at its offset, counted per field (the first
+            // part's run lists its title positions first). Runs are sorted, so each part's run
+            // is walked once, by a pointer that only moves forward.
+            let (first, rest) = parts.split_first_mut().expect("a phrase has parts");
             for w in rest.iter_mut() {
                 w.probe = 0;
             }
-            let mut found = false;
-            'starts: for &p in &first.run {
+            let title_starts = usize::from(first.freqs.tf(first.at)[0]);
+            let mut tf = [0u16; 3];
+            'starts: for (k, &p) in first.run.iter().enumerate() {
                 let Some(start) = p.checked_sub(first.offset) else { continue };
                 for w in rest.iter_mut() {
-                    let want = start + w.offset;
+                    let Some(want) = start.checked_add(w.offset) else { break 'starts };
                     w.probe = seek(&w.run, w.probe, want);
                     match w.run.get(w.probe) {
                         None => break 'starts,
@@ -1205,15 +1233,11 @@ impl Engine {
                         Some(_) => {}
                     }
                 }
-                found = true;
-                break;
+                let field = usize::from(k >= title_starts);
+                tf[field] = tf[field].saturating_add(1);
             }
-            if found {
-                let score = words
-                    .iter()
-                    .map(|w| w.idf * self.params.saturate(self.pseudo_tf(doc, w.freqs.tf(w.at), w.mask)))
-                    .sum();
-                out.push((doc, score));
+            if tf != [0; 3] {
+                out.push((doc, idf * self.params.saturate(self.pseudo_tf(doc, tf, mask))));
             }
         }
         out
