@@ -993,7 +993,7 @@ impl Engine {
     }
 
     /// BM25F's pseudo term frequency for `doc`, from precomputed length normalisations.
-    #[inline]
+    #[inline(always)]
     fn pseudo_tf(&self, doc: u32, tf: [u16; 3], mask: u8) -> f32 {
         let norm = &self.norms[doc as usize];
         let mut acc = 0.0;
@@ -1186,7 +1186,10 @@ impl Engine {
             parts.push(Part { docs, freqs, at: 0, next: 0, cursor, run: Vec::new(), probe: 0, offset });
         }
         let Some(driver) = (0..parts.len()).min_by_key(|&i| parts[i].docs.len()) else { return Vec::new() };
-        let mut out = Vec::new();
+        // Filled in place, not pushed (a push per paper is a call in the size-optimised wasm
+        // build): at most one entry per paper of the rarest part.
+        let mut out = vec![(0u32, 0f32); parts[driver].docs.len()];
+        let mut found = 0usize;
         // A merge join driven by the rarest part finds the papers holding every part (the
         // lists are sorted by paper); only there are positions decoded and checked in order.
         'docs: for i in 0..parts[driver].docs.len() {
@@ -1205,10 +1208,19 @@ impl Engine {
                     Some(_) => {}
                 }
             }
+            // A phrase that is one stored pair needs no positions: the pair's own frequencies
+            // are the phrase's.
+            if let [only] = parts.as_slice() {
+                let [t, a, _] = only.freqs.tf(only.at);
+                out[found] = (doc, idf * self.params.saturate(self.pseudo_tf(doc, [t, a, 0], mask)));
+                found += 1;
+                continue;
+            }
             for w in parts.iter_mut() {
                 let skip = w.freqs.positioned_in(w.next, w.at);
                 let count = w.freqs.positioned_in(w.at, w.at + 1);
                 if w.cursor.run(skip, count, &mut w.run).is_err() {
+                    out.truncate(found);
                     return out;
                 }
                 w.next = w.at + 1;
@@ -1237,9 +1249,11 @@ impl Engine {
                 tf[field] = tf[field].saturating_add(1);
             }
             if tf != [0; 3] {
-                out.push((doc, idf * self.params.saturate(self.pseudo_tf(doc, tf, mask))));
+                out[found] = (doc, idf * self.params.saturate(self.pseudo_tf(doc, tf, mask)));
+                found += 1;
             }
         }
+        out.truncate(found);
         out
     }
 
@@ -1504,6 +1518,7 @@ enum Freqs<'a> {
 
 impl Freqs<'_> {
     /// Frequencies of posting `i` (zero when out of range).
+    #[inline(always)]
     fn tf(&self, i: usize) -> [u16; 3] {
         match self {
             Freqs::Bytes(codes) => codes.get(i).and_then(|&c| decode_tf(c)).unwrap_or([0; 3]),
@@ -1512,6 +1527,7 @@ impl Freqs<'_> {
     }
 
     /// Positions stored for postings `from..to` (title and abstract occurrences).
+    #[inline(always)]
     fn positioned_in(&self, from: usize, to: usize) -> usize {
         match self {
             Freqs::Bytes(codes) => {
