@@ -379,7 +379,7 @@ fn stats(dir: &Path, json: bool) -> Result<()> {
         println!("  title: {}", m.title);
     }
     let n = u64::from(m.papers);
-    println!("  papers {}  terms {}  surface words {}", m.papers, m.terms, m.words);
+    println!("  papers {}  terms {}  surface words {}  phrase pairs {}", m.papers, m.terms, m.words, index.pairs.len());
     println!(
         "  mean length (tokens): title {:.1}  abstract {:.1}  authors {:.1}",
         m.fields.title.mean_len(n),

@@ -330,6 +330,9 @@ struct Compiled {
     notices: Vec<Notice>,
     /// Words that matched nothing, for "did you mean".
     unmatched_words: Vec<String>,
+    /// Unknown words whose typo search (within their full budget) found no word at all: a
+    /// suggestion for them would run the same automata and find nothing either.
+    fuzzed_in_vain: Vec<String>,
     needs_positions: bool,
     category_filter: Vec<String>,
     /// Postings the expansions added so far (see [`MAX_QUERY_POSTINGS`]).
@@ -559,7 +562,7 @@ impl Engine {
         self.order(&mut hits, req.sort, parsed.is_empty(), req.offset + req.limit);
         results.hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
         if results.total == 0 && !compiled.unmatched_words.is_empty() {
-            results.suggestion = self.suggest(req.query, &compiled.unmatched_words);
+            results.suggestion = self.suggest(req.query, &compiled.unmatched_words, &compiled.fuzzed_in_vain);
         }
         results
     }
@@ -664,6 +667,9 @@ impl Engine {
                 } else {
                     Vec::new()
                 };
+                if known_df == 0 && fuzzy.is_empty() && expand::max_edits(token.surface.chars().count()) > 0 {
+                    c.fuzzed_in_vain.push(token.surface.clone());
+                }
                 let keep: Vec<Expansion> =
                     fuzzy.into_iter().filter(|e| known_df == 0 || e.df >= TYPO_DOMINANCE * known_df).collect();
                 if !keep.is_empty() && known_df == 0 {
@@ -1455,13 +1461,15 @@ impl Engine {
 
     /// A corrected query for words that matched nothing: each replaced by its closest frequent
     /// neighbour in the vocabulary.
-    fn suggest(&self, query_text: &str, unmatched: &[String]) -> Option<String> {
+    /// Words in `fuzzed_in_vain` are passed over: the search's typo pass already found no
+    /// word within their budget, even as a prefix (a superset of whole-word matches).
+    fn suggest(&self, query_text: &str, unmatched: &[String], fuzzed_in_vain: &[String]) -> Option<String> {
         let mut out = query_text.to_string();
         let mut changed = false;
         // Each word costs an automaton run over the dictionary: bounded like typo tolerance.
         let mut budget = MAX_SUGGESTED_WORDS;
         for word in unmatched {
-            if word.chars().count() < 3 || is_stop_word(word) {
+            if word.chars().count() < 3 || is_stop_word(word) || fuzzed_in_vain.contains(word) {
                 continue;
             }
             if budget == 0 {
@@ -1627,6 +1635,59 @@ mod tests {
             let back = hit_of_key(relevance_key(&a));
             proptest::prop_assert_eq!((back.doc, back.score.to_bits(), back.full), (a.doc, a.score.to_bits(), a.full));
         }
+    }
+
+    /// The seed listing's engine, built in memory.
+    fn seed_engine() -> Engine {
+        use crate::engine::corpus::{CorpusBuilder, ReadOptions, SourceFormat};
+        use crate::engine::index::format::FileKind;
+        let mut corpus = CorpusBuilder::new(ReadOptions::default());
+        let seed = include_bytes!("../../../seeds/000_20ba33cf11c61712.txt");
+        corpus.read("seed", SourceFormat::Listing, &seed[..]).expect("the seed reads");
+        let papers = corpus.finish().expect("the seed has papers").papers;
+        let built = crate::engine::index::build_index(&papers, &Default::default(), &mut |_, _| {});
+        let file = |name: &str| built.files.iter().find(|f| f.1 == name).map(|f| f.2.clone());
+        let manifest = built.manifest.to_json();
+        let mut index = Index::load(manifest.as_bytes(), |e| Ok(file(&e.name).unwrap_or_default())).unwrap();
+        index.attach_positions(built.bytes(FileKind::Positions).unwrap().to_vec()).unwrap();
+        Engine::new(index)
+    }
+
+    #[test]
+    fn suggestions_pass_over_words_the_typo_search_found_nothing_for() {
+        let engine = seed_engine();
+        let mut skipped = 0;
+        let mut suggested = 0;
+        for q in [
+            "zebra",
+            "quantizaton",
+            "grokking",
+            "hadamard zebra",
+            "calibraton xylophone",
+            "\"quantizaton pruning\"",
+            "tranformr",
+            "lorra",
+            "qwertyuiop",
+            "zebra quantizaton",
+        ] {
+            for as_you_type in [false, true] {
+                let parsed = query::parse(q, as_you_type);
+                let compiled = engine.compile(&parsed, true);
+                let mut req = Request::new(q);
+                req.as_you_type = as_you_type;
+                let results = engine.search(&req);
+                if results.total > 0 {
+                    continue;
+                }
+                // Without the shortcut: every unmatched word runs its automata again.
+                let full = engine.suggest(q, &compiled.unmatched_words, &[]);
+                assert_eq!(results.suggestion, full, "suggestion for {q:?} (as you type: {as_you_type})");
+                skipped += compiled.fuzzed_in_vain.len();
+                suggested += usize::from(full.is_some());
+            }
+        }
+        assert!(skipped >= 4, "{skipped} words passed over");
+        assert!(suggested >= 2, "{suggested} queries got a suggestion");
     }
 
     #[test]
