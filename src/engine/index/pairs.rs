@@ -3,8 +3,8 @@
 //! list per pair instead of each word's long one.
 //!
 //! A phrase search joins its words' postings and checks their positions. For common words
-//! ("large language models": 31k, 32k and 47k papers among 75k) decoding those lists is most
-//! of the time, although the phrase holds far fewer papers. So the build stores, for each
+//! ("large language models": 33k, 33k and 61k papers among 75k) decoding those lists is most
+//! of the time, although the phrase holds fewer papers (20k). So the build stores, for each
 //! adjacent pair of stemmed terms that is common itself (at least [`PairRule::min_docs`]
 //! papers) and made of words whose lists are long together (at least
 //! [`PairRule::min_word_docs`] postings), a list of its own: papers, occurrences per field and
