@@ -5,8 +5,7 @@
 
 use leptos::prelude::*;
 use papersift::engine::corpus::{CorpusBuilder, Link, LinkKind, ReadOptions, SourceFormat};
-use papersift::engine::index::format::FileKind;
-use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::index::{build_index, BuildOptions};
 use papersift::engine::search::{Engine, Marked, Request};
 use papersift::ui::components::link_badges::LinkBadges;
 use papersift::ui::components::marked_text::MarkedText;
@@ -23,13 +22,8 @@ fn seed_engine() -> Engine {
     b.read("seed", SourceFormat::Listing, SEED.as_bytes()).unwrap();
     let papers = b.finish().unwrap().papers;
     let built = build_index(&papers, &BuildOptions::default(), &mut |_, _| {});
-    let mut index = Index::load(built.manifest.to_json().as_bytes(), |e| {
-        Ok(built.files.iter().find(|f| f.1 == e.name).unwrap().2.clone())
-    })
-    .unwrap();
     // As the app does once they arrive: phrases need positions.
-    index.attach_positions(built.bytes(FileKind::Positions).unwrap().to_vec()).unwrap();
-    Engine::new(index)
+    Engine::new(built.open().unwrap())
 }
 
 fn top_ids(engine: &Engine, q: &str, n: usize) -> Vec<String> {
@@ -43,11 +37,7 @@ fn phrases_wait_for_positions() {
     let mut b = CorpusBuilder::new(ReadOptions::default());
     b.read("seed", SourceFormat::Listing, SEED.as_bytes()).unwrap();
     let built = build_index(&b.finish().unwrap().papers, &BuildOptions::default(), &mut |_, _| {});
-    let index = Index::load(built.manifest.to_json().as_bytes(), |e| {
-        Ok(built.files.iter().find(|f| f.1 == e.name).unwrap().2.clone())
-    })
-    .unwrap();
-    let engine = Engine::new(index);
+    let engine = Engine::new(built.load().unwrap());
     let r = engine.search(&Request::new("\"scaling laws\""));
     assert!(r.needs_positions, "the app is told to fetch positions");
     assert_eq!(r.total, 0);

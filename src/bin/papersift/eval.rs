@@ -8,8 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use papersift::engine::corpus::{read_inputs, ReadOptions};
 use papersift::engine::eval::{parse_qrels, score_runs, Qrels};
-use papersift::engine::index::format::FileKind;
-use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::index::{build_index, BuildOptions};
 use papersift::engine::search::{Bm25f, Engine, Request};
 
 /// A query of the collection.
@@ -43,12 +42,7 @@ pub fn load(dir: &Path) -> Result<Collection> {
     let corpus = read_inputs(std::slice::from_ref(&corpus_path), ReadOptions::default(), &mut |_, _| {})
         .with_context(|| format!("reading {}", corpus_path.display()))?;
     let built = build_index(&corpus.papers, &BuildOptions::default(), &mut |_, _| {});
-    let get = |e: &papersift::engine::index::manifest::FileEntry| {
-        Ok(built.files.iter().find(|(_, n, _)| *n == e.name).map(|f| f.2.clone()).unwrap_or_default())
-    };
-    let mut index = Index::load(built.manifest.to_json().as_bytes(), get)?;
-    index.attach_positions(built.bytes(FileKind::Positions).unwrap_or_default().to_vec())?;
-    let engine = Engine::new(index);
+    let engine = Engine::new(built.open()?);
 
     let mut queries = Vec::new();
     for (i, line) in read_gz_or_plain(&dir.join("queries.jsonl.gz"))?.lines().enumerate() {

@@ -9,7 +9,9 @@ use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
 use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_NAME};
 use super::postings::{Field, ListFile, ListWriter, Posting};
 use super::words;
+use super::Index;
 use crate::engine::corpus::Paper;
+use crate::engine::error::FormatError;
 use crate::engine::text::{name_surfaces_into, surfaces_into, Analyzer, SurfaceToken};
 use rustc_hash::FxHashMap;
 
@@ -46,6 +48,26 @@ impl BuiltIndex {
     /// Bytes of the file of `kind`.
     pub fn bytes(&self, kind: FileKind) -> Option<&[u8]> {
         self.files.iter().find(|(k, _, _)| *k == kind).map(|(_, _, b)| b.as_slice())
+    }
+
+    /// Opens the start-up files in memory, through the same checks as fetched or read files
+    /// (positions are not attached yet, as in the app before a phrase query).
+    pub fn load(&self) -> Result<Index, FormatError> {
+        Index::load(self.manifest.to_json().as_bytes(), |entry| {
+            self.files
+                .iter()
+                .find(|(_, name, _)| *name == entry.name)
+                .map(|(_, _, bytes)| bytes.clone())
+                .ok_or_else(|| FormatError::MissingFile { file: entry.name.clone() })
+        })
+    }
+
+    /// [`BuiltIndex::load`] with the positions file attached, so phrases can be searched.
+    pub fn open(&self) -> Result<Index, FormatError> {
+        let mut index = self.load()?;
+        let positions = self.bytes(FileKind::Positions).unwrap_or_default().to_vec();
+        index.attach_positions(positions)?;
+        Ok(index)
     }
 }
 

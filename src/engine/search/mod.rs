@@ -1640,17 +1640,12 @@ mod tests {
     /// The seed listing's engine, built in memory.
     fn seed_engine() -> Engine {
         use crate::engine::corpus::{CorpusBuilder, ReadOptions, SourceFormat};
-        use crate::engine::index::format::FileKind;
         let mut corpus = CorpusBuilder::new(ReadOptions::default());
         let seed = include_bytes!("../../../seeds/000_20ba33cf11c61712.txt");
         corpus.read("seed", SourceFormat::Listing, &seed[..]).expect("the seed reads");
         let papers = corpus.finish().expect("the seed has papers").papers;
         let built = crate::engine::index::build_index(&papers, &Default::default(), &mut |_, _| {});
-        let file = |name: &str| built.files.iter().find(|f| f.1 == name).map(|f| f.2.clone());
-        let manifest = built.manifest.to_json();
-        let mut index = Index::load(manifest.as_bytes(), |e| Ok(file(&e.name).unwrap_or_default())).unwrap();
-        index.attach_positions(built.bytes(FileKind::Positions).unwrap().to_vec()).unwrap();
-        Engine::new(index)
+        Engine::new(built.open().expect("the built index opens"))
     }
 
     #[test]
