@@ -82,7 +82,14 @@ if (!args.includes('--no-peers')) {
   fs.rmSync(peersDir, { recursive: true, force: true });
   fs.cpSync(sharedPeers, peersDir, { recursive: true, filter: (src) => !src.includes('/results/') });
   const name = `papersift-bench-${path.basename(corpus).replace(/\..*/, '')}${limit ? `-${limit}` : ''}`;
-  const peerArgs = [path.resolve(corpus), '--peers', peers, '--name', name];
+  // The peers read JSON Lines only: a plain-text listing goes through their own converter
+  // first (given the .txt itself, run.sh finds no papers and times an empty index).
+  let peerCorpus = path.resolve(corpus);
+  if (!/\.jsonl(\.gz)?$/.test(corpus)) {
+    peerCorpus = path.join(site, 'peers-corpus.jsonl');
+    execFileSync('node', [path.join(peersDir, 'convert.mjs'), path.resolve(corpus), peerCorpus], { stdio: 'inherit' });
+  }
+  const peerArgs = [peerCorpus, '--peers', peers, '--name', name];
   if (limit) peerArgs.push('--limit', String(limit));
   execFileSync(path.join(peersDir, 'run.sh'), peerArgs, { stdio: 'inherit' });
   peerResults = JSON.parse(fs.readFileSync(path.join(peersDir, 'results', `${name}.json`), 'utf8'));
