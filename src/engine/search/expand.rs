@@ -7,8 +7,13 @@
 //! (whose stem `quantiz` is no extension of it), and `quantizaton` is one edit from the word
 //! `quantization` but four from the stem. Each surface word maps to its stem's ordinal.
 
+use std::ops::ControlFlow;
+
 use fst::automaton::{Automaton, Str};
-use fst::{IntoStreamer, Streamer};
+use fst::Streamer;
+
+use super::typo::TypoAutomaton;
+use super::walk::{walk, walk_hinted};
 
 use crate::engine::index::postings::ListFile;
 use crate::engine::index::words::{self, Completions, Words};
@@ -147,22 +152,23 @@ fn scan_best<A: Automaton>(
     let mut cands: Vec<KeyCand> = Vec::new();
     let mut capped = false;
     let mut streamed = 0usize;
-    'sources: for from_terms in [false, true] {
-        let mut stream = if from_terms {
-            index.terms.search(&aut).into_stream()
-        } else {
-            index.words.map.search(&aut).into_stream()
-        };
-        while let Some((key, value)) = stream.next() {
+    for from_terms in [false, true] {
+        let fst = if from_terms { index.terms.as_fst() } else { index.words.map.as_fst() };
+        walk(fst, &aut, |key, value, _| {
             if streamed >= max_scan {
                 capped = true;
-                break 'sources;
+                return ControlFlow::Break(());
             }
             streamed += 1;
-            let Some((ordinal, share)) = key_value(index, value, from_terms) else { continue };
-            let start = keys.len();
-            keys.extend_from_slice(key);
-            cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
+            if let Some((ordinal, share)) = key_value(index, value, from_terms) {
+                let start = keys.len();
+                keys.extend_from_slice(key);
+                cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
+            }
+            ControlFlow::Continue(())
+        });
+        if capped {
+            break;
         }
     }
     (rank_keys(index, exclude, skip, &keys, cands, limit), capped)
@@ -252,16 +258,17 @@ fn rank_keys(
 fn scan_names<A: Automaton>(index: &Index, aut: A) -> Vec<(String, u32, MatchKind)> {
     let n = index.name_postings.n_terms();
     let mut out = Vec::new();
-    let mut stream = index.names.search(&aut).into_stream();
-    while let Some((key, value)) = stream.next() {
+    walk(index.names.as_fst(), &aut, |key, value, _| {
         if out.len() >= MAX_SCAN {
-            break;
+            return ControlFlow::Break(());
         }
-        let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-        if ord < n {
-            out.push((s.to_string(), ord, MatchKind::Prefix));
+        if let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) {
+            if ord < n {
+                out.push((s.to_string(), ord, MatchKind::Prefix));
+            }
         }
-    }
+        ControlFlow::Continue(())
+    });
     out
 }
 
@@ -350,33 +357,17 @@ pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completi
     out
 }
 
-/// Levenshtein automaton builders (distance 1 and 2, transpositions counting as one edit),
-/// built once and reused: building the parametric tables costs about a millisecond, after
-/// which each query word's automaton is built in tens of microseconds. (fst's own
-/// `Levenshtein` builds a full DFA per word, 2–40 ms here for two edits, and fails with
-/// `TooManyStates` on long words; this construction has neither problem.)
-#[derive(Default)]
-pub struct Typos {
-    builders: [std::sync::OnceLock<levenshtein_automata::LevenshteinAutomatonBuilder>; 2],
-}
-
-impl std::fmt::Debug for Typos {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Typos")
-    }
-}
+/// Typo matching over the dictionaries with [`TypoAutomaton`] (distance 1 and 2,
+/// transpositions counting as one edit). It holds nothing: each query word's automaton is a
+/// table of its characters, built in well under a microsecond.
+#[derive(Debug, Default)]
+pub struct Typos;
 
 /// Longest word (in characters) given typo tolerance; beyond it the budget drops to one edit,
-/// so cost stays bounded whatever is typed.
+/// so cost stays bounded whatever is typed (and beyond [`super::typo::MAX_CHARS`], none).
 pub const MAX_FUZZY_CHARS: usize = 40;
 
 impl Typos {
-    fn builder(&self, edits: u32) -> &levenshtein_automata::LevenshteinAutomatonBuilder {
-        let i = (edits.clamp(1, 2) - 1) as usize;
-        self.builders[i]
-            .get_or_init(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(edits.clamp(1, 2) as u8, true))
-    }
-
     /// Words within the typo budget of a normalised word; with `as_prefix`, words that *start*
     /// with something within the budget.
     pub fn fuzzy(&self, index: &Index, surface: &str, as_prefix: bool, skip: &[u32]) -> Vec<Expansion> {
@@ -405,20 +396,26 @@ impl Typos {
         if edits == 0 {
             return Vec::new();
         }
-        let dfa = self.builder(edits).build_dfa(surface);
+        let Some(aut) = TypoAutomaton::new(surface, edits, false) else { return Vec::new() };
         let n = index.name_postings.n_terms();
         let mut found = Vec::new();
-        let mut stream = index.names.search_with_state(&dfa).into_stream();
-        while let Some((key, value, state)) = stream.next() {
-            if found.len() >= MAX_SCAN {
-                break;
-            }
-            let levenshtein_automata::Distance::Exact(d) = dfa.distance(state) else { continue };
-            let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) else { continue };
-            if d > 0 && ord < n {
-                found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
-            }
-        }
+        walk_hinted(
+            index.names.as_fst(),
+            &aut,
+            |s, out| aut.live_bytes(s, out),
+            |key, value, state| {
+                if found.len() >= MAX_SCAN {
+                    return ControlFlow::Break(());
+                }
+                if let (Some(d), Ok(ord), Ok(s)) = (aut.distance(state), u32::try_from(value), std::str::from_utf8(key))
+                {
+                    if d > 0 && ord < n {
+                        found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        );
         let mut list = best_names(index, found);
         if let Some(closest) = list.iter().map(|e| e.kind).min() {
             list.retain(|e| e.kind == closest);
@@ -431,29 +428,38 @@ impl Typos {
         if edits == 0 {
             return Vec::new();
         }
-        let builder = self.builder(edits);
-        let dfa = if as_prefix { builder.build_prefix_dfa(surface) } else { builder.build_dfa(surface) };
+        let Some(aut) = TypoAutomaton::new(surface, edits, as_prefix) else { return Vec::new() };
         let vocab = Vocabulary::of(index);
         let mut keys: Vec<u8> = Vec::new();
         let mut cands: Vec<KeyCand> = Vec::new();
-        'sources: for from_terms in [false, true] {
-            let mut stream = if from_terms {
-                index.terms.search_with_state(&dfa).into_stream()
-            } else {
-                index.words.map.search_with_state(&dfa).into_stream()
-            };
-            while let Some((key, value, state)) = stream.next() {
-                if cands.len() >= MAX_SCAN {
-                    break 'sources;
-                }
-                let levenshtein_automata::Distance::Exact(d) = dfa.distance(state) else { continue };
-                if d == 0 || key == surface.as_bytes() {
-                    continue;
-                }
-                let Some((ordinal, share)) = key_value(&vocab, value, from_terms) else { continue };
-                let start = keys.len();
-                keys.extend_from_slice(key);
-                cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
+        let mut full = false;
+        for from_terms in [false, true] {
+            let fst = if from_terms { index.terms.as_fst() } else { index.words.map.as_fst() };
+            walk_hinted(
+                fst,
+                &aut,
+                |s, out| aut.live_bytes(s, out),
+                |key, value, state| {
+                    if cands.len() >= MAX_SCAN {
+                        full = true;
+                        return ControlFlow::Break(());
+                    }
+                    let Some(d) = aut.distance(state) else {
+                        return ControlFlow::Continue(());
+                    };
+                    if d == 0 || key == surface.as_bytes() {
+                        return ControlFlow::Continue(());
+                    }
+                    if let Some((ordinal, share)) = key_value(&vocab, value, from_terms) {
+                        let start = keys.len();
+                        keys.extend_from_slice(key);
+                        cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
+                    }
+                    ControlFlow::Continue(())
+                },
+            );
+            if full {
+                break;
             }
         }
         rank_keys(&vocab, surface, skip, &keys, cands, MAX_EXPANSIONS)

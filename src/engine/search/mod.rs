@@ -11,6 +11,8 @@ pub mod highlight;
 pub mod query;
 pub mod rank;
 pub mod related;
+pub mod typo;
+pub mod walk;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -481,7 +483,7 @@ impl Engine {
             avg,
             norms: Vec::new(),
             listed_order: Vec::new(),
-            typos: expand::Typos::default(),
+            typos: expand::Typos,
             ids: std::cell::OnceCell::new(),
             scratch: RefCell::default(),
         };
