@@ -674,6 +674,16 @@ impl Engine {
                 }
                 let keep: Vec<Expansion> =
                     fuzzy.into_iter().filter(|e| known_df == 0 || e.df >= TYPO_DOMINANCE * known_df).collect();
+                if known_df > 0 {
+                    // A corpus typo ("modles" beside "models") stands for the word it misspells:
+                    // it takes that word's idf, or its rarity would put the few papers with the
+                    // typo above every paper with the word.
+                    if let Some(dominant) = keep.iter().map(|e| e.df).max() {
+                        for t in terms.iter_mut() {
+                            t.idf_df = t.idf_df.max(dominant);
+                        }
+                    }
+                }
                 if !keep.is_empty() && known_df == 0 {
                     let mut to: Vec<String> = keep.iter().take(3).map(|e| e.surface.clone()).collect();
                     to.dedup();
@@ -1685,6 +1695,47 @@ mod tests {
         }
         assert!(skipped >= 4, "{skipped} words passed over");
         assert!(suggested >= 2, "{suggested} queries got a suggestion");
+    }
+
+    /// An engine over papers given as (title, abstract), built in memory.
+    fn engine_of(papers: &[(&str, &str)]) -> Engine {
+        use crate::engine::corpus::{CorpusBuilder, ReadOptions, SourceFormat};
+        let lines: Vec<String> = papers
+            .iter()
+            .enumerate()
+            .map(|(i, (t, a))| serde_json::json!({"id": format!("p{i}"), "title": t, "abstract": a}).to_string())
+            .collect();
+        let mut corpus = CorpusBuilder::new(ReadOptions::default());
+        corpus.read("papers.jsonl", SourceFormat::JsonLines, lines.join("\n").as_bytes()).expect("the papers read");
+        let papers = corpus.finish().expect("there are papers").papers;
+        let built = crate::engine::index::build_index(&papers, &Default::default(), &mut |_, _| {});
+        Engine::new(built.open().expect("the built index opens"))
+    }
+
+    #[test]
+    fn a_corpus_typo_weighs_as_the_word_it_misspells() {
+        // 30 papers say "models"; one misspells it "modles"; one says exactly what the
+        // misspelling paper says, spelled right.
+        let mut papers: Vec<(String, String)> = (0..30)
+            .map(|i| (format!("Study {i} of sampling"), format!("We train models on dataset {i} and report accuracy.")))
+            .collect();
+        papers.push(("Robust estimation".into(), "Robust modles for noisy sensors.".into()));
+        papers.push(("Robust estimation again".into(), "Robust models for noisy sensors.".into()));
+        let refs: Vec<(&str, &str)> = papers.iter().map(|(t, a)| (t.as_str(), a.as_str())).collect();
+        let engine = engine_of(&refs);
+        let mut req = Request::new("modles");
+        req.as_you_type = false;
+        req.limit = 40;
+        let results = engine.search(&req);
+        let score_of = |title: &str| {
+            let hit =
+                results.hits.iter().find(|h| engine.index.docs.id_and_title(h.doc).is_ok_and(|(_, t)| t == title));
+            hit.unwrap_or_else(|| panic!("{title} is found")).score
+        };
+        let (typo, spelled) = (score_of("Robust estimation"), score_of("Robust estimation again"));
+        // The typo matches exactly (weight 1) and the right spelling as a typo match (0.55 of
+        // the same idf); with the typo's own idf (one paper in 32) it would be ~100 times.
+        assert!(typo > spelled && typo < 2.5 * spelled, "typo {typo} vs spelled {spelled}");
     }
 
     #[test]

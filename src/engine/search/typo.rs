@@ -12,6 +12,12 @@
 //! which characters can continue a live branch, so [`super::walk`] jumps to those transitions
 //! instead of trying every one.
 //!
+//! An edit at the query's first character counts as two (as Meilisearch counts typos: people
+//! rarely mistype the letter a word starts with, and allowing it multiplies the branches a
+//! walk must follow, since every first letter of the dictionary stays open). So `rpuning`
+//! (7 characters, one edit allowed) does not reach `pruning`, while `uantization` (12
+//! characters, two allowed) still reaches `quantization`.
+//!
 //! The automaton reads UTF-8 bytes, as the FSTs store them, and advances on whole characters;
 //! distances are counted in characters.
 
@@ -104,14 +110,15 @@ impl TypoAutomaton {
         let mut now = [0u64; MAX_EDITS + 1];
         now[0] = (s.now[0] << 1) & mask;
         for d in 1..=self.edits {
+            let spare = one_more_edit(&s.now, d);
             now[d] = ((s.now[d] << 1) & mask)
                 // insertion (the character is extra), substitution, deletion (a query
                 // character skipped, chained through `now[d - 1]`)
-                | s.now[d - 1]
-                | (s.now[d - 1] << 1)
-                | (now[d - 1] << 1)
+                | spare
+                | (spare << 1)
+                | (one_more_edit(&now, d) << 1)
                 // transposition: the query's `j, j + 1` read as this character, then the last
-                | ((s.before[d - 1] << 2) & (mask << 1) & s.last);
+                | ((one_more_edit(&s.before, d) << 2) & (mask << 1) & s.last);
         }
         for (d, m) in now.iter_mut().enumerate().take(self.edits + 1) {
             *m &= self.all;
@@ -136,16 +143,13 @@ impl TypoAutomaton {
     /// `false` when any byte might (an edit is still to spare, or a completion is matched).
     pub fn live_bytes(&self, s: &TypoState, out: &mut Vec<u8>) -> bool {
         out.clear();
-        if s.owed != 0
-            || (self.edits > 0 && s.now[self.edits - 1] != 0)
-            || (self.prefix && s.now[self.edits] & self.end != 0)
-        {
+        let top = self.edits;
+        if s.owed != 0 || (top > 0 && one_more_edit(&s.now, top) != 0) || (self.prefix && s.now[top] & self.end != 0) {
             return false;
         }
         // No edit to spare: only the query character after an aligned position (a match) or
         // the one a pending transposition needs can follow.
-        let top = self.edits;
-        let swap = if top > 0 { s.before[top - 1] } else { 0 };
+        let swap = if top > 0 { one_more_edit(&s.before, top) } else { 0 };
         let from = s.now[top] | swap;
         for (j, &c) in self.chars.iter().enumerate() {
             if from & (1 << j) != 0 {
@@ -159,14 +163,23 @@ impl TypoAutomaton {
     }
 }
 
+/// The positions from which one more edit keeps within `d` edits: those aligned within
+/// `d - 1`, except that an edit at the query's first character (before anything is aligned,
+/// position 0) costs two, so position 0 counts only when aligned within `d - 2`.
+#[inline(always)]
+fn one_more_edit(masks: &[u64; MAX_EDITS + 1], d: usize) -> u64 {
+    (masks[d - 1] & !1) | if d >= 2 { masks[d - 2] & 1 } else { 0 }
+}
+
 impl Automaton for TypoAutomaton {
     type State = TypoState;
 
     fn start(&self) -> TypoState {
         let mut now = [0u64; MAX_EDITS + 1];
         for (d, m) in now.iter_mut().enumerate().take(self.edits + 1) {
-            // The query's first `d` characters deleted.
-            *m = ((1u64 << (d + 1)) - 1) & self.all;
+            // The query's first `j` characters deleted (`j + 1` edits, the first counting two),
+            // and nothing read (no edit).
+            *m = (((1u64 << d) - 1) | 1) & self.all;
         }
         TypoState { now, before: [0; MAX_EDITS + 1], last: 0, partial: 0, owed: 0 }
     }
@@ -207,23 +220,26 @@ mod tests {
     use proptest::prelude::*;
 
     /// Optimal-string-alignment distance by characters (insert, delete, substitute, swap two
-    /// adjacent characters), the reference the automaton must agree with.
-    fn osa(a: &str, b: &str) -> usize {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
+    /// adjacent characters), with every edit at the query's first character counting two: the
+    /// reference the automaton must agree with.
+    fn osa(query: &str, word: &str) -> usize {
+        let a: Vec<char> = query.chars().collect();
+        let b: Vec<char> = word.chars().collect();
+        // The cost of an edit at query position `i`.
+        let w = |i: usize| if i == 0 { 2 } else { 1 };
         let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-        for (i, row) in d.iter_mut().enumerate() {
-            row[0] = i;
+        for i in 1..=a.len() {
+            d[i][0] = d[i - 1][0] + w(i - 1);
         }
-        for (j, cell) in d[0].iter_mut().enumerate() {
-            *cell = j;
+        for j in 1..=b.len() {
+            d[0][j] = d[0][j - 1] + w(0);
         }
         for i in 1..=a.len() {
             for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                let sub = if a[i - 1] == b[j - 1] { 0 } else { w(i - 1) };
+                d[i][j] = (d[i - 1][j] + w(i - 1)).min(d[i][j - 1] + w(i)).min(d[i - 1][j - 1] + sub);
                 if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + w(i - 2));
                 }
             }
         }
@@ -265,17 +281,27 @@ mod tests {
     }
 
     #[test]
+    fn first_character_edits_count_two() {
+        let one = TypoAutomaton::new("pruning", 1, false).unwrap();
+        assert_eq!(one.distance(&run(&one, "rpuning")), None);
+        assert_eq!(one.distance(&run(&one, "bruning")), None);
+        assert_eq!(one.distance(&run(&one, "pruming")), Some(1));
+        let two = TypoAutomaton::new("uantization", 2, false).unwrap();
+        assert_eq!(two.distance(&run(&two, "quantization")), Some(2));
+        assert_eq!(two.distance(&run(&two, "quantizations")), None);
+    }
+
+    #[test]
     fn dead_branches_stop_early() {
         let aut = TypoAutomaton::new("zebra", 1, false).unwrap();
-        let s = run(&aut, "xy");
-        assert!(!aut.can_match(&s), "two substitutions in the first two characters");
-        let s = run(&aut, "ze");
-        assert!(aut.can_match(&s));
+        assert!(!aut.can_match(&run(&aut, "x")), "a first-letter edit is two");
+        assert!(!aut.can_match(&run(&aut, "zxy")), "two substitutions");
+        assert!(aut.can_match(&run(&aut, "zxb")));
         let mut live = Vec::new();
-        // From `x` (the edit spent on substituting `z` or inserting `x`), only `e` or `z` can
+        // From `zx` (the edit spent on substituting `e` or inserting `x`), only `b` or `e` can
         // follow.
-        assert!(aut.live_bytes(&run(&aut, "x"), &mut live));
-        assert_eq!(live, b"ez");
+        assert!(aut.live_bytes(&run(&aut, "zx"), &mut live));
+        assert_eq!(live, b"be");
         // From `z` an edit is still to spare: anything may follow.
         assert!(!aut.live_bytes(&run(&aut, "z"), &mut live));
     }
