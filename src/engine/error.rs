@@ -116,6 +116,12 @@ pub enum FormatError {
         /// The version in the file.
         found: u32,
     },
+    /// A document chunk that has not been fetched yet (not a fault: fetch it and retry).
+    #[error("{file}: not loaded yet; fetch this document chunk first")]
+    NotLoaded {
+        /// The chunk file's name.
+        file: String,
+    },
     /// The file is shorter than its header says.
     #[error("{file}: truncated ({available} bytes, {needed} expected); the download or copy was cut short, fetch or rebuild it")]
     Truncated {

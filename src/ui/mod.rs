@@ -23,6 +23,56 @@ use leptos::prelude::*;
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// The app's context, for fetches started outside a component (see [`want_docs`]).
+    static CTX: std::cell::Cell<Option<Ctx>> = const { std::cell::Cell::new(None) };
+    /// Document chunks on their way, so a view asking again does not fetch them twice.
+    static FETCHING: RefCell<std::collections::HashSet<String>> = RefCell::new(std::collections::HashSet::new());
+}
+
+/// Asks for the papers `docs` to be readable: with a chunked document store, fetches the
+/// chunks they need (those neither loaded nor on their way), attaches them and bumps
+/// [`Ctx::extras`] once they are in, so the views asking recompute. Does nothing when every
+/// paper is at hand (one docs file, or chunks already loaded).
+pub fn want_docs(docs: impl IntoIterator<Item = u32>) {
+    let missing = with_engine(|e| e.index.docs.missing(docs)).unwrap_or_default();
+    let new: Vec<_> =
+        missing.into_iter().filter(|e| FETCHING.with(|f| f.borrow_mut().insert(e.name.clone()))).collect();
+    let Some(ctx) = CTX.get() else { return };
+    if new.is_empty() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let result = fetch_chunks(&new).await;
+        FETCHING.with(|f| new.iter().for_each(|e| _ = f.borrow_mut().remove(&e.name)));
+        match result {
+            Ok(()) => ctx.extras.update(|n| *n += 1),
+            Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
+        }
+    });
+}
+
+/// Fetches document chunks in parallel and attaches them.
+async fn fetch_chunks(entries: &[crate::engine::index::manifest::FileEntry]) -> Result<(), api::LoadError> {
+    let fetched = futures::future::join_all(entries.iter().map(|e| api::fetch_bytes(&e.name, false))).await;
+    for (entry, bytes) in entries.iter().zip(fetched) {
+        let bytes = bytes?;
+        let attached =
+            ENGINE.with(|e| e.borrow_mut().as_mut().map(|engine| engine.index.attach_doc_chunk(entry, bytes)));
+        if let Some(Err(e)) = attached {
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+/// Makes the papers `docs` readable, waiting for their chunks (for exports, which need them
+/// all at once).
+pub async fn load_docs(docs: &[u32]) -> Result<(), String> {
+    let missing = with_engine(|e| e.index.docs.missing(docs.iter().copied())).unwrap_or_default();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    fetch_chunks(&missing).await.map_err(|e| format!("{}: {}", e.title(), e.detail()))
 }
 
 /// Runs `f` with the engine, if it is loaded.
@@ -53,7 +103,8 @@ pub struct Ctx {
     pub view: RwSignal<ViewState>,
     /// The index's state.
     pub load: RwSignal<Load>,
-    /// Bumped when a lazily loaded file (positions, topics, authors) arrives, so results recompute.
+    /// Bumped when a lazily loaded file (positions, topics, authors, document chunks) arrives,
+    /// so results recompute.
     pub extras: RwSignal<u32>,
     /// Text for the polite live region ("Link copied").
     pub announce: RwSignal<String>,
@@ -217,6 +268,7 @@ fn App() -> impl IntoView {
         url_timer: StoredValue::new(None),
     };
     provide_context(ctx);
+    CTX.set(Some(ctx));
     start_loading(ctx);
     // Back and forward: read the address, do not write it.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {

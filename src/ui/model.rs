@@ -52,6 +52,9 @@ pub struct ResultsModel {
     pub completions: Vec<String>,
     /// Whether the query is empty (the listing itself is shown).
     pub empty_query: bool,
+    /// Results whose papers are still being fetched (a chunked document store): rows stop
+    /// before the first of them until they arrive.
+    pub pending: usize,
 }
 
 fn now() -> f64 {
@@ -73,18 +76,20 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
         let started = now();
         let r = engine.search(&request(view, view.shown()));
         let mut highlighter = engine.highlighter(&r.matched);
+        // Rows in order, up to the first paper not fetched yet (they follow when it arrives).
+        let missing: Vec<u32> = r.hits.iter().map(|h| h.doc).filter(|&d| !engine.index.docs.is_loaded(d)).collect();
         let items = r
             .hits
             .iter()
-            .filter_map(|h| {
-                let p = engine.index.docs.get(h.doc).ok()?;
+            .map_while(|h| engine.index.docs.get(h.doc).ok().map(|p| (h, p)))
+            .map(|(h, p)| {
                 let (title, snippet) = (highlighter.mark(&p.title), highlighter.snippet(&p.abstract_text));
                 // The topic chip is left out: it appears by itself when topics load, so the row
                 // (and the keyboard focus on it) stays.
                 let key = xxhash_rust::xxh3::xxh3_64(
                     format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
                 );
-                Some(Item {
+                Item {
                     doc: h.doc,
                     key,
                     id: p.id,
@@ -95,9 +100,11 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
                     listed: p.listed,
                     categories: p.categories,
                     authors: p.authors,
-                })
+                }
             })
             .collect();
+        let pending = missing.len();
+        super::want_docs(missing);
         ResultsModel {
             total: r.total,
             millis: now() - started,
@@ -107,17 +114,18 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             suggestion: r.suggestion,
             completions: r.completions,
             empty_query: view.q.trim().is_empty(),
+            pending,
         }
     })
 }
 
-/// The ids of the view's first `max` results, in order, each with an empty note (for export).
-pub fn result_ids(view: &ViewState, max: usize) -> Option<Vec<(String, String)>> {
+/// The view's first `max` results, in order, each with an empty note (for export).
+pub fn result_docs(view: &ViewState, max: usize) -> Option<Vec<(u32, String)>> {
     with_engine(|engine| {
         let mut req = request(view, max);
         req.facets = false;
         let r = engine.search(&req);
-        r.hits.iter().filter_map(|h| engine.index.docs.get(h.doc).ok().map(|p| (p.id, String::new()))).collect()
+        r.hits.iter().map(|h| (h.doc, String::new())).collect()
     })
 }
 
@@ -146,27 +154,37 @@ pub struct PaperModel {
     pub keyphrases: Vec<String>,
 }
 
+/// What a paper link finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaperLookup {
+    /// The paper, with what is around it.
+    Found(PaperModel),
+    /// The paper is in the index; its chunk of the document store is on its way.
+    Loading,
+    /// No paper of this index has that id.
+    Missing,
+}
+
 /// Looks up the open paper. Related papers are the precomputed neighbours once topics are
-/// loaded, a "more like this" search before (or for indexes built without topics).
-pub fn paper(id: &str) -> Option<Option<PaperModel>> {
+/// loaded, a "more like this" search before (or for indexes built without topics); those
+/// whose papers are not fetched yet are asked for and left out until they arrive.
+pub fn paper(id: &str) -> Option<PaperLookup> {
     with_engine(|engine| {
-        let doc = engine.doc_by_id(id)?;
-        let paper = engine.index.docs.get(doc).ok()?;
-        let title = |d: u32| engine.index.docs.get(d).ok().map(|p| (p.id, p.title));
+        let Some(doc) = engine.doc_by_id(id) else { return PaperLookup::Missing };
+        if !engine.index.docs.is_loaded(doc) {
+            super::want_docs([doc]);
+            return PaperLookup::Loading;
+        }
+        let Ok(paper) = engine.index.docs.get(doc) else { return PaperLookup::Missing };
         let model = engine.index.topics.as_ref();
         let entry = model.and_then(|m| m.papers.get(doc as usize));
-        let related = match entry {
-            Some(e) => e
-                .related
-                .iter()
-                .filter_map(|&(d, s)| title(d).map(|(i, t)| (i, t, Some(f32::from(s) / 255.0))))
-                .collect(),
-            None => engine
-                .more_like_this(doc, 5)
-                .into_iter()
-                .filter_map(|h| title(h.doc).map(|(i, t)| (i, t, None)))
-                .collect(),
+        let neighbours: Vec<(u32, Option<f32>)> = match entry {
+            Some(e) => e.related.iter().map(|&(d, s)| (d, Some(f32::from(s) / 255.0))).collect(),
+            None => engine.more_like_this(doc, 5).into_iter().map(|h| (h.doc, None)).collect(),
         };
+        super::want_docs(neighbours.iter().map(|n| n.0));
+        let related =
+            neighbours.iter().filter_map(|&(d, s)| engine.index.docs.get(d).ok().map(|p| (p.id, p.title, s))).collect();
         let (topics, keyphrases) = match (model, entry) {
             (Some(m), Some(e)) => {
                 let mut topics: Vec<(u32, String, f32)> = Vec::new();
@@ -181,6 +199,6 @@ pub fn paper(id: &str) -> Option<Option<PaperModel>> {
             }
             _ => (Vec::new(), Vec::new()),
         };
-        Some(PaperModel { paper, related, topics, keyphrases })
+        PaperLookup::Found(PaperModel { paper, related, topics, keyphrases })
     })
 }

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use papersift::engine::corpus::{read_inputs, ReadOptions};
 use papersift::engine::index::build::write_index;
 use papersift::engine::index::format::FileKind;
-use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::index::{build_index, BuildOptions, Index, Layout};
 use papersift::engine::search::{Engine, Filters, Request, Sort};
 use papersift::engine::topics::TopicOptions;
 
@@ -58,6 +58,13 @@ enum Command {
         /// Neighbours mixed into each paper's vector before clustering
         #[arg(long, default_value_t = 10, hide = true)]
         smoothing: usize,
+        /// Document store layout: `bundle` (one file, fetched at start-up), `sharded` (chunks
+        /// of about 30 papers, fetched as papers are shown) or `auto` (sharded above 2 MB)
+        #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+        layout: LayoutArg,
+        /// Papers per document chunk with `--layout sharded` [default: about 32 KB of papers]
+        #[arg(long)]
+        docs_per_chunk: Option<u32>,
     },
     /// Search an index and print ranked results.
     Search {
@@ -164,6 +171,14 @@ enum ExportCommand {
     },
 }
 
+/// `--layout`.
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Auto,
+    Bundle,
+    Sharded,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum SortArg {
     Relevance,
@@ -187,14 +202,30 @@ impl From<SortArg> for Sort {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { inputs, out, skip_invalid, title, quiet, no_topics, topics, smoothing } => {
+        Command::Build {
+            inputs,
+            out,
+            skip_invalid,
+            title,
+            quiet,
+            no_topics,
+            topics,
+            smoothing,
+            layout,
+            docs_per_chunk,
+        } => {
             let topics = (!no_topics).then(|| TopicOptions {
                 topics,
                 smoothing,
                 threads: papersift::engine::topics::vectors::default_threads(),
                 ..TopicOptions::default()
             });
-            build(inputs, &out, skip_invalid, BuildOptions { title, topics, ..Default::default() }, quiet)
+            let layout = match layout {
+                LayoutArg::Auto => Layout::Auto,
+                LayoutArg::Bundle => Layout::Bundle,
+                LayoutArg::Sharded => Layout::Sharded(docs_per_chunk.unwrap_or(0)),
+            };
+            build(inputs, &out, skip_invalid, BuildOptions { title, topics, layout, ..Default::default() }, quiet)
         }
         Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
             let filters = Filters {

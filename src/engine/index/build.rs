@@ -33,7 +33,31 @@ pub struct BuildOptions {
     /// Which adjacent word pairs get lists for phrase search; `None`:
     /// [`super::pairs::PairRule::for_corpus`].
     pub phrase_pairs: Option<super::pairs::PairRule>,
+    /// One docs file or chunks fetched on demand.
+    pub layout: Layout,
 }
+
+/// How the document store is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Chunked when the store exceeds [`CHUNK_STORE_ABOVE`] bytes, one file otherwise.
+    #[default]
+    Auto,
+    /// One `docs` file, fetched at start-up.
+    Bundle,
+    /// `docs-chunk` files of about [`DOC_CHUNK_BYTES`] (or this many papers each, when not
+    /// zero), fetched as papers are shown, and a `doc-ids` map.
+    Sharded(u32),
+}
+
+/// Document stores larger than this are chunked by [`Layout::Auto`]: about 1,500 arXiv
+/// abstracts, half a megabyte compressed, beyond which fetching every paper before the first
+/// query costs more than the chunks of the few shown.
+pub const CHUNK_STORE_ABOVE: usize = 2 << 20;
+
+/// Target bytes of records per document chunk: about 30 arXiv papers, 10 KB compressed, so a
+/// page of ten results scattered over the corpus fetches about 100 KB.
+pub const DOC_CHUNK_BYTES: usize = 32 << 10;
 
 /// A finished index, ready to be written: the manifest and the files it lists.
 #[derive(Debug, Clone)]
@@ -62,9 +86,17 @@ impl BuiltIndex {
         })
     }
 
-    /// [`BuiltIndex::load`] with the positions file attached, so phrases can be searched.
+    /// [`BuiltIndex::load`] with the positions file and every document chunk attached, so
+    /// phrases can be searched and every paper read.
     pub fn open(&self) -> Result<Index, FormatError> {
         let mut index = self.load()?;
+        for chunk in index.docs.missing_all() {
+            let bytes = self.files.iter().find(|(_, name, _)| *name == chunk.name).map(|(_, _, b)| b.clone());
+            index.attach_doc_chunk(
+                &chunk,
+                bytes.ok_or_else(|| FormatError::MissingFile { file: chunk.name.clone() })?,
+            )?;
+        }
         let positions = self.bytes(FileKind::Positions).unwrap_or_default().to_vec();
         index.attach_positions(positions)?;
         Ok(index)
@@ -326,12 +358,33 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         (FileKind::Postings, postings_bytes),
         (FileKind::Positions, positions.finish()),
         (FileKind::Norms, norms),
-        (FileKind::Docs, docs::encode(papers)),
         (FileKind::Facets, Facets::from_papers(papers).encode()),
         (FileKind::NameTerms, names_bytes),
         (FileKind::NamePostings, name_postings.finish()),
         (FileKind::Authors, facets::encode_authors(papers)),
     ];
+    let mut payloads = payloads;
+    let whole = docs::encode(papers);
+    let per_chunk = match options.layout {
+        Layout::Bundle => 0,
+        Layout::Auto if whole.len() <= CHUNK_STORE_ABOVE => 0,
+        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(papers, DOC_CHUNK_BYTES),
+        Layout::Sharded(n) => n,
+    };
+    // The docs go where the single file always stood (after the norms), chunks in order.
+    let at = payloads.iter().position(|(k, _)| *k == FileKind::Facets).unwrap_or(payloads.len());
+    if per_chunk == 0 || papers.is_empty() {
+        payloads.insert(at, (FileKind::Docs, whole));
+    } else {
+        let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
+        ids.sort_unstable();
+        ids.dedup_by(|a, b| a.0 == b.0);
+        let ids = fst::Map::from_iter(ids).expect("sorted unique paper ids").into_fst().into_inner();
+        let chunks = papers.chunks(per_chunk as usize).map(|c| (FileKind::DocsChunk, docs::encode(c)));
+        let docs: Vec<(FileKind, Vec<u8>)> = std::iter::once((FileKind::DocIds, ids)).chain(chunks).collect();
+        payloads.splice(at..at, docs);
+    }
+    let per_chunk = if papers.is_empty() { 0 } else { per_chunk };
     let mut files = Vec::new();
     let mut entries_out = Vec::new();
     for (kind, payload) in payloads {
@@ -357,6 +410,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         names: name_order.len() as u32,
         fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
         features,
+        docs_per_chunk: per_chunk,
         files: entries_out,
     };
     BuiltIndex { manifest, files }

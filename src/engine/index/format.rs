@@ -58,11 +58,15 @@ pub enum FileKind {
     Authors,
     /// Topics, related papers, graph and map.
     Topics,
+    /// A chunk of the document store (large corpora; see [`super::docs`]).
+    DocsChunk,
+    /// FST from paper id to document number (with a chunked document store).
+    DocIds,
 }
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 11] = [
+    pub const ALL: [FileKind; 13] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -74,6 +78,8 @@ impl FileKind {
         FileKind::NamePostings,
         FileKind::Authors,
         FileKind::Topics,
+        FileKind::DocsChunk,
+        FileKind::DocIds,
     ];
 
     /// The four tag bytes in the header.
@@ -90,6 +96,8 @@ impl FileKind {
             FileKind::NamePostings => *b"NPST",
             FileKind::Authors => *b"AUTH",
             FileKind::Topics => *b"TOPC",
+            FileKind::DocsChunk => *b"DOCC",
+            FileKind::DocIds => *b"DIDS",
         }
     }
 
@@ -107,6 +115,8 @@ impl FileKind {
             FileKind::NamePostings => "name-postings",
             FileKind::Authors => "authors",
             FileKind::Topics => "topics",
+            FileKind::DocsChunk => "docs-chunk",
+            FileKind::DocIds => "doc-ids",
         }
     }
 

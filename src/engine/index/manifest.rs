@@ -97,8 +97,16 @@ pub struct Manifest {
     /// What the corpus has.
     #[serde(default)]
     pub features: Features,
+    /// Papers per document chunk when the document store is chunked (`docs-chunk` files, in
+    /// order); absent (0) when it is one `docs` file.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub docs_per_chunk: u32,
     /// The files, in build order.
     pub files: Vec<FileEntry>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Manifest {
@@ -137,6 +145,11 @@ impl Manifest {
     /// The entry for a role, if listed.
     pub fn file(&self, kind: FileKind) -> Option<&FileEntry> {
         self.files.iter().find(|f| f.role == kind.role())
+    }
+
+    /// Every entry for a role, in manifest order.
+    pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(move |f| f.role == kind.role())
     }
 
     /// Serialises with stable formatting (pretty, keys in declaration order).

@@ -17,6 +17,6 @@ pub mod read;
 pub mod topicfile;
 pub mod words;
 
-pub use build::{build_index, BuildOptions, BuiltIndex};
+pub use build::{build_index, BuildOptions, BuiltIndex, Layout};
 pub use manifest::Manifest;
 pub use read::Index;

@@ -36,6 +36,9 @@ pub struct Index {
     pub norms: Vec<u8>,
     /// The document store.
     pub docs: DocStore,
+    /// Paper id → document number, with a chunked document store (the ids are then not all
+    /// at hand); `None` with a single docs file.
+    pub doc_ids: Option<fst::Map<Vec<u8>>>,
     /// Facet columns, link kinds and dates.
     pub facets: Facets,
     /// The author facet, when loaded.
@@ -74,12 +77,14 @@ fn open_fst(entry: &FileEntry, kind: FileKind, bytes: &[u8]) -> Result<fst::Map<
 
 impl Index {
     /// The file roles needed before the first query (positions and authors load later).
-    pub const STARTUP: [FileKind; 8] = [
+    /// (`docs` or, chunked, `doc-ids`: a manifest lists one of the two.)
+    pub const STARTUP: [FileKind; 9] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
         FileKind::Norms,
         FileKind::Docs,
+        FileKind::DocIds,
         FileKind::Facets,
         FileKind::NameTerms,
         FileKind::NamePostings,
@@ -121,14 +126,29 @@ impl Index {
                 what: format!("{} length bytes for {} papers", norms.len(), manifest.papers),
             });
         }
-        let (e, b) = get(FileKind::Docs)?;
-        let docs = DocStore::open(&e.name, b)?;
-        if docs.len() != manifest.papers {
-            return Err(FormatError::Corrupt {
-                file: e.name,
-                what: format!("{} papers, the manifest says {}", docs.len(), manifest.papers),
-            });
-        }
+        let (docs, doc_ids) = if manifest.docs_per_chunk > 0 {
+            let chunks: Vec<FileEntry> = manifest.files_of(FileKind::DocsChunk).cloned().collect();
+            let docs = DocStore::chunked(manifest.papers, manifest.docs_per_chunk, chunks)?;
+            let (e, b) = get(FileKind::DocIds)?;
+            let ids = open_fst(&e, FileKind::DocIds, &b)?;
+            if ids.len() != manifest.papers as usize {
+                return Err(FormatError::Corrupt {
+                    file: e.name,
+                    what: format!("{} paper ids, the manifest says {} papers", ids.len(), manifest.papers),
+                });
+            }
+            (docs, Some(ids))
+        } else {
+            let (e, b) = get(FileKind::Docs)?;
+            let docs = DocStore::open(&e.name, b)?;
+            if docs.len() != manifest.papers {
+                return Err(FormatError::Corrupt {
+                    file: e.name,
+                    what: format!("{} papers, the manifest says {}", docs.len(), manifest.papers),
+                });
+            }
+            (docs, None)
+        };
         let (e, b) = get(FileKind::Facets)?;
         let facets = Facets::open(&e.name, &b, manifest.papers)?;
         let (e, b) = get(FileKind::NameTerms)?;
@@ -152,6 +172,7 @@ impl Index {
             pairs: PairTable::default(),
             norms,
             docs,
+            doc_ids,
             facets,
             authors: None,
             topics: None,
@@ -169,6 +190,22 @@ impl Index {
         self.positions = Some(file);
         self.pairs = pairs;
         Ok(())
+    }
+
+    /// Adds a chunk of the document store (a `docs-chunk` file the manifest lists).
+    pub fn attach_doc_chunk(&mut self, entry: &FileEntry, bytes: Vec<u8>) -> Result<(), FormatError> {
+        if !self.manifest.files_of(FileKind::DocsChunk).any(|e| e == entry) {
+            return Err(FormatError::Manifest(format!("`{}` is not a document chunk of this index", entry.name)));
+        }
+        verify_entry(entry, &bytes)?;
+        self.docs.attach(&entry.name, bytes)
+    }
+
+    /// The document number of a paper id, from the id map of a chunked store (`None` when
+    /// the store is one file: the ids are read from it instead).
+    pub fn doc_of_id(&self, id: &str) -> Option<Option<u32>> {
+        let ids = self.doc_ids.as_ref()?;
+        Some(ids.get(id).and_then(|d| u32::try_from(d).ok()).filter(|&d| d < self.manifest.papers))
     }
 
     /// Adds the author facet.
@@ -264,6 +301,10 @@ impl Index {
             std::fs::read(dir.join(&entry.name)).map_err(|_| FormatError::MissingFile { file: entry.name.clone() })
         };
         let mut index = Index::load(&manifest_bytes, read)?;
+        for chunk in index.docs.missing_all() {
+            let bytes = read(&chunk)?;
+            index.attach_doc_chunk(&chunk, bytes)?;
+        }
         let positions = read(&index.entry(FileKind::Positions)?)?;
         index.attach_positions(positions)?;
         let authors = read(&index.entry(FileKind::Authors)?)?;

@@ -12,6 +12,9 @@ pub const MLT_TERMS: usize = 16;
 impl Engine {
     /// The document number of a paper id.
     pub fn doc_by_id(&self, id: &str) -> Option<u32> {
+        if let Some(found) = self.index.doc_of_id(id) {
+            return found;
+        }
         let map = self.ids.get_or_init(|| {
             (0..self.index.len())
                 .filter_map(|d| self.index.docs.get(d).ok().map(|p| (p.id, d)))

@@ -37,7 +37,7 @@ pub fn AppBody() -> impl IntoView {
     let reading = move || ctx.view.with(|v| v.view == View::Reading);
     // The current results, up to a bound, for "Export results".
     let result_ids =
-        Callback::new(move |()| ctx.view.with_untracked(|v| model::result_ids(v, MAX_EXPORTED)).unwrap_or_default());
+        Callback::new(move |()| ctx.view.with_untracked(|v| model::result_docs(v, MAX_EXPORTED)).unwrap_or_default());
     let results_pane = move || {
         view! {
             <div class="columns">

@@ -434,7 +434,17 @@ pub fn PaperMap(
         let (mx, my, _) = map_point(x, y)?;
         data.with_untracked(|d| disc_at(d, mx, my, pz.live.get_untracked().scale()))
     };
-    let title_of = |doc: u32| with_engine(|e| e.index.docs.get(doc).ok().map(|p| (p.id, p.title))).flatten();
+    // (A paper whose chunk of the document store is not fetched yet has no title until it
+    // arrives; it is asked for, and the next pointer move shows it.)
+    let title_of = |doc: u32| {
+        with_engine(|e| {
+            e.index.docs.get(doc).ok().map(|p| (p.id, p.title)).or_else(|| {
+                crate::ui::want_docs([doc]);
+                None
+            })
+        })
+        .flatten()
+    };
     let describe_topic = move |t: u32| {
         data.with_untracked(|d| d.discs.get(t as usize).map(|disc| (disc.label.clone(), disc.size))).map(
             |(label, size)| {

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::link_badges::LinkBadges;
 use super::result_item::{modified, paper_view};
 use super::topic_chip::TopicChip;
-use crate::ui::model::{self, PaperModel};
+use crate::ui::model::{self, PaperLookup, PaperModel};
 use crate::ui::{url, Ctx};
 
 /// Copies text, with the Clipboard API where allowed and a selection-based fallback.
@@ -215,11 +215,14 @@ pub fn PaperView() -> impl IntoView {
     let model = Memo::new(move |_| {
         // Topics arriving later replace the "more like this" neighbours.
         ctx.extras.track();
-        ctx.view.with(|v| v.paper.clone()).and_then(|id| model::paper(&id).flatten())
+        ctx.view.with(|v| v.paper.clone()).and_then(|id| model::paper(&id))
     });
     move || match model.get() {
-        Some(m) => view! { <PaperArticle model=m/> }.into_any(),
-        None => view! {
+        Some(PaperLookup::Found(m)) => view! { <PaperArticle model=m/> }.into_any(),
+        Some(PaperLookup::Loading) | None => {
+            view! { <p class="status" role="status">"Loading the paper…"</p> }.into_any()
+        }
+        Some(PaperLookup::Missing) => view! {
             <div class="zero" role="alert">
                 <h1>"This paper is not in the index."</h1>
                 <p>"The link may come from another collection or an older build."</p>

@@ -10,18 +10,33 @@ use super::result_item::paper_view;
 use super::save_button::SaveButton;
 use super::view_link::ViewLink;
 use crate::readinglist::Entry;
-use crate::ui::{with_engine, Ctx};
+use crate::ui::{want_docs, with_engine, Ctx};
 use crate::viewstate::{View, ViewState};
 
 /// A title for an id: the index's, else the one saved with the entry; and whether the index
 /// has the paper.
+/// (With a chunked document store the paper may still be on its way: it is asked for, and
+/// the saved title stands in until it arrives.)
 fn title_of(id: &str, saved: &str) -> (String, bool) {
-    let found = with_engine(|e| e.doc_by_id(id).and_then(|d| e.index.docs.get(d).ok()).map(|p| p.title)).flatten();
+    let found = with_engine(|e| {
+        let doc = e.doc_by_id(id)?;
+        if !e.index.docs.is_loaded(doc) {
+            want_docs([doc]);
+            return Some(if saved.is_empty() { id.to_string() } else { saved.to_string() });
+        }
+        e.index.docs.get(doc).ok().map(|p| p.title)
+    })
+    .flatten();
     match found {
         Some(t) => (t, true),
         None if saved.is_empty() => (id.to_string(), false),
         None => (saved.to_string(), false),
     }
+}
+
+/// The papers of this index among (id, note) pairs, as (document number, note).
+fn docs_of<'a>(entries: impl Iterator<Item = (&'a str, String)>) -> Vec<(u32, String)> {
+    with_engine(|e| entries.filter_map(|(id, note)| Some((e.doc_by_id(id)?, note))).collect()).unwrap_or_default()
 }
 
 fn print_page() {
@@ -94,7 +109,7 @@ fn OwnList() -> impl IntoView {
         });
     };
     let items = Callback::new(move |()| {
-        ctx.reading.with_untracked(|l| l.entries.iter().map(|e| (e.id.clone(), e.note.clone())).collect())
+        ctx.reading.with_untracked(|l| docs_of(l.entries.iter().map(|e| (e.id.as_str(), e.note.clone()))))
     });
     view! {
         <section class="reading" aria-labelledby="reading-title">
@@ -106,6 +121,8 @@ fn OwnList() -> impl IntoView {
                 <p class="reading-help">"Kept in this browser. Share it as a link, export it, or print it."</p>
                 <ol class="reading-entries" aria-label="Saved papers">
                     {move || {
+                        // Titles of papers fetched later (a chunked document store) fill in.
+                        ctx.extras.track();
                         let entries = ctx.reading.get().entries;
                         let count = entries.len();
                         entries
@@ -149,7 +166,7 @@ fn SharedList(ids: Vec<String>) -> impl IntoView {
         });
     };
     let export_ids = ids.clone();
-    let items = Callback::new(move |()| export_ids.iter().map(|id| (id.clone(), String::new())).collect());
+    let items = Callback::new(move |()| docs_of(export_ids.iter().map(|id| (id.as_str(), String::new()))));
     let mine = move |_| {
         ctx.navigate(ViewState { view: View::Reading, ..ViewState::default() });
     };
@@ -196,6 +213,8 @@ pub fn ReadingListView() -> impl IntoView {
         if shared.is_empty() {
             view! { <OwnList/> }.into_any()
         } else {
+            // A shared list shows titles from the index: redrawn as their papers arrive.
+            ctx.extras.track();
             view! { <SharedList ids=shared/> }.into_any()
         }
     }

@@ -35,7 +35,10 @@ pub fn ResultList(
                     children=move |(i, item)| view! { <ResultItem item=item index=i/> }
                 />
             </ol>
-            <Show when=move || results.with(|r| r.total > r.items.len())>
+            <Show when=move || results.with(|r| r.pending > 0)>
+                <p class="loading-more" role="status">"Loading papers…"</p>
+            </Show>
+            <Show when=move || results.with(|r| r.pending == 0 && r.total > r.items.len())>
                 <button type="button" class="button more" on:click=more>
                     {move || results.with(|r| format!("Show more ({} of {} shown)", r.items.len(), r.total))}
                 </button>

@@ -1,0 +1,104 @@
+// A chunked document store (`papersift build --layout sharded`): the app fetches only the
+// chunks of the papers it shows, and every view that shows papers (results, an opened paper,
+// its related papers, exports) fills in as they arrive. Built from the 200-paper sample with
+// 16 papers per chunk (13 chunks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { ROOT, newPage, ready, servedApp, variant } from './helpers.mjs';
+
+const SAMPLE = path.join(ROOT, '..', 'shared', 'corpora', 'sample.jsonl');
+const PER_CHUNK = 16;
+let manifest;
+const run = servedApp(() =>
+  variant('sharded', (d) => {
+    const out = path.join(d, 'index');
+    fs.rmSync(out, { recursive: true, force: true });
+    const bin = path.join(ROOT, 'target', 'release', 'papersift');
+    execFileSync(bin, ['build', SAMPLE, '--out', out, '-q', '--no-topics', '--layout', 'sharded', '--docs-per-chunk', String(PER_CHUNK)], { stdio: 'pipe' });
+    manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  }),
+);
+
+const results = (page) => page.getByRole('list', { name: /Results|Papers in listing order/ });
+const resultLinks = (page) => results(page).getByRole('heading').getByRole('link');
+
+/** Records the names of the document chunks the page fetches. */
+function chunkRequests(page) {
+  const names = new Set();
+  page.on('request', (r) => {
+    const name = r.url().split('/').pop();
+    if (name.startsWith('docs-chunk.')) names.add(name);
+  });
+  return names;
+}
+
+test('sharded: the manifest lists chunks and an id map instead of one docs file', () => {
+  assert.equal(manifest.docs_per_chunk, PER_CHUNK);
+  const roles = manifest.files.map((f) => f.role);
+  assert.ok(!roles.includes('docs'));
+  assert.equal(roles.filter((r) => r === 'docs-chunk').length, Math.ceil(200 / PER_CHUNK));
+  assert.equal(roles.filter((r) => r === 'doc-ids').length, 1);
+});
+
+test('sharded: results fetch only the chunks of the papers shown', async () => {
+  const page = await newPage(run.browser);
+  const fetched = chunkRequests(page);
+  await page.goto(`${run.site.url}?q=diffusion`);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelectorAll('ol.results h2 a, ol.results h3 a').length >= 10 && !document.querySelector('.loading-more'));
+  const titles = await resultLinks(page).allInnerTexts();
+  assert.ok(titles.length >= 10, titles.join(' | '));
+  assert.ok(titles.every((t) => t.trim().length > 0));
+  const total = manifest.files.filter((f) => f.role === 'docs-chunk').length;
+  assert.ok(fetched.size >= 1 && fetched.size < total, `${fetched.size} of ${total} chunks fetched`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('sharded: a paper link opens fresh, with its related papers', async () => {
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=graph`);
+  await ready(page);
+  await resultLinks(page).first().waitFor();
+  const title = await resultLinks(page).first().innerText();
+  await resultLinks(page).first().click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  const link = page.url();
+  assert.ok(new URL(link).searchParams.get('paper'));
+
+  const fresh = await newPage(run.browser);
+  const fetched = chunkRequests(fresh);
+  await fresh.goto(link);
+  const heading = fresh.getByRole('heading', { level: 1 });
+  await heading.waitFor({ timeout: 15000 });
+  assert.equal(await heading.innerText(), title, 'the link restores the paper');
+  // Its related papers come from other chunks, fetched too; their titles show.
+  const related = fresh.getByRole('region', { name: 'Related papers' }).or(fresh.locator('section.related')).first();
+  await related.getByRole('link').first().waitFor({ timeout: 15000 });
+  assert.ok(fetched.size >= 1);
+  assert.deepEqual(fresh.errors, []);
+  await page.context().close();
+  await fresh.context().close();
+});
+
+test('sharded: exporting results fetches every paper it needs', async () => {
+  const page = await newPage(run.browser);
+  await page.goto(`${run.site.url}?q=learning`);
+  await ready(page);
+  await resultLinks(page).first().waitFor();
+  const total = Number((await page.locator('#status').innerText()).split(' ')[0]);
+  assert.ok(total > 50, `${total} results`);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('group', { name: 'Export results' }).getByRole('button', { name: 'JSON', exact: true }).click(),
+  ]);
+  const papers = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  const list = Array.isArray(papers) ? papers : papers.papers ?? papers.items;
+  assert.equal(list.length, total, 'every result, not only the fetched ones');
+  assert.ok(list.every((p) => p.title && p.id), 'each with its id and title');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,88 @@
+//! The chunked document store (`--layout sharded`): the same papers and the same answers as
+//! one docs file, only the chunks asked for are needed, ids resolve without any chunk, and a
+//! damaged or misplaced chunk is refused with a typed error.
+
+mod common;
+
+use papersift::engine::error::FormatError;
+use papersift::engine::index::build::write_index;
+use papersift::engine::index::format::FileKind;
+use papersift::engine::index::{build_index, BuildOptions, BuiltIndex, Index, Layout};
+use papersift::engine::search::{Engine, Request};
+
+fn seed_built(layout: Layout) -> BuiltIndex {
+    let corpus = common::read(&[common::seed_dir()]);
+    build_index(&corpus.papers, &BuildOptions { layout, ..Default::default() }, &mut |_, _| {})
+}
+
+#[test]
+fn sharded_and_bundled_stores_hold_the_same_papers_and_answers() {
+    let bundle = seed_built(Layout::Bundle);
+    let sharded = seed_built(Layout::Sharded(8));
+    assert_eq!(bundle.manifest.docs_per_chunk, 0);
+    assert_eq!(sharded.manifest.docs_per_chunk, 8);
+    assert!(bundle.manifest.file(FileKind::Docs).is_some() && bundle.manifest.file(FileKind::DocIds).is_none());
+    assert!(sharded.manifest.file(FileKind::Docs).is_none());
+    assert_eq!(sharded.manifest.files_of(FileKind::DocsChunk).count(), 82usize.div_ceil(8));
+    // The other files do not depend on the layout.
+    for kind in [FileKind::Terms, FileKind::Postings, FileKind::Positions, FileKind::Facets] {
+        assert_eq!(bundle.bytes(kind), sharded.bytes(kind), "{}", kind.role());
+    }
+
+    let dir = common::temp_dir("sharded-docs");
+    write_index(&dir, &sharded).unwrap();
+    let (a, b) = (Engine::new(bundle.open().unwrap()), Engine::new(Index::open_dir(&dir).unwrap()));
+    assert!(b.index.docs.is_chunked() && b.index.docs.missing_all().is_empty(), "open_dir reads every chunk");
+    for doc in 0..a.index.len() {
+        let paper = a.index.docs.get(doc).unwrap();
+        assert_eq!(b.index.docs.get(doc).unwrap(), paper);
+        assert_eq!(b.doc_by_id(&paper.id), Some(doc));
+    }
+    assert_eq!(b.doc_by_id("no-such-paper"), None);
+    for q in ["quantization", "\"scaling laws\"", "tranformer", "lora -quantization", "prun*"] {
+        let (ra, rb) = (a.search(&Request::new(q)), b.search(&Request::new(q)));
+        let key = |r: &papersift::engine::search::Results| r.hits.iter().map(|h| (h.doc, h.score.to_bits())).collect::<Vec<_>>();
+        assert_eq!((ra.total, key(&ra)), (rb.total, key(&rb)), "{q}");
+    }
+}
+
+#[test]
+fn a_fresh_load_reads_only_the_chunks_attached() {
+    let sharded = seed_built(Layout::Sharded(8));
+    // What the app does: the start-up files, then the chunks of the papers it shows.
+    let mut index = sharded.load().unwrap();
+    assert_eq!(index.docs.missing_all().len(), 11, "no chunk before a paper is shown");
+    let doc = index.doc_of_id(&seed_built(Layout::Bundle).open().unwrap().docs.get(20).unwrap().id);
+    assert_eq!(doc, Some(Some(20)), "ids resolve from the id map alone");
+    assert!(matches!(index.docs.get(20), Err(FormatError::NotLoaded { .. })));
+    let needed = index.docs.missing([20, 21, 3]);
+    assert_eq!(needed.len(), 2, "papers 20 and 21 share a chunk");
+    for entry in &needed {
+        let bytes = sharded.files.iter().find(|f| f.1 == entry.name).unwrap().2.clone();
+        index.attach_doc_chunk(entry, bytes).unwrap();
+    }
+    assert!(index.docs.get(20).is_ok() && index.docs.get(3).is_ok());
+    assert!(index.docs.get(40).is_err());
+    assert_eq!(index.docs.missing_all().len(), 9);
+
+    // A chunk from another place, a damaged chunk, a file that is no chunk: refused.
+    let entries: Vec<_> = sharded.manifest.files_of(FileKind::DocsChunk).cloned().collect();
+    let bytes_of = |i: usize| sharded.files.iter().find(|f| f.1 == entries[i].name).unwrap().2.clone();
+    assert!(matches!(index.attach_doc_chunk(&entries[5], bytes_of(6)), Err(FormatError::HashMismatch { .. })));
+    let mut damaged = bytes_of(5);
+    damaged[40] ^= 1;
+    assert!(index.attach_doc_chunk(&entries[5], damaged).is_err());
+    let norms = sharded.manifest.file(FileKind::Norms).unwrap().clone();
+    assert!(matches!(index.attach_doc_chunk(&norms, vec![]), Err(FormatError::Manifest(_))));
+    assert!(index.docs.get(40).is_err(), "nothing was attached");
+}
+
+#[test]
+fn auto_layout_keeps_small_corpora_in_one_file_and_builds_are_deterministic() {
+    let auto = seed_built(Layout::Auto);
+    assert_eq!(auto.manifest.docs_per_chunk, 0, "82 papers stay one file");
+    let (x, y) = (seed_built(Layout::Sharded(0)), seed_built(Layout::Sharded(0)));
+    assert!(x.manifest.docs_per_chunk >= 8);
+    assert_eq!(x.manifest.to_json(), y.manifest.to_json());
+    assert_eq!(x.files, y.files);
+}
