@@ -224,30 +224,55 @@ fn start_loading(ctx: Ctx) {
                 } else {
                     vec![FileKind::Positions, FileKind::Topics, FileKind::Authors]
                 };
-                kinds.retain(|&k| manifest.file(k).is_some());
+                // A large index (chunked papers) waits for a phrase query before fetching its
+                // positions: megabytes that would otherwise compete with the papers shown.
+                let deferred = manifest.docs_per_chunk > 0;
+                kinds.retain(|&k| manifest.file(k).is_some() && !(deferred && k == FileKind::Positions));
                 for kind in kinds {
-                    match api::load_extra(&manifest, kind).await {
-                        Ok(bytes) => {
-                            let attached = ENGINE.with(|e| {
-                                e.borrow_mut().as_mut().map(|engine| match kind {
-                                    FileKind::Positions => engine.index.attach_positions(bytes),
-                                    FileKind::Topics => engine.index.attach_topics(bytes),
-                                    _ => engine.index.attach_authors(bytes),
-                                })
-                            });
-                            match attached {
-                                Some(Ok(())) => ctx.extras.update(|n| *n += 1),
-                                Some(Err(e)) => ctx.announce.set(format!("{} could not be used: {e}", kind.role())),
-                                None => {}
-                            }
-                        }
-                        Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
-                    }
+                    load_extra(ctx, &manifest, kind).await;
                 }
             }
             Err(e) => ctx.load.set(Load::Failed(e.title().to_string(), e.detail())),
         }
     });
+}
+
+/// Fetches an optional file (positions, topics, authors), attaches it and bumps
+/// [`Ctx::extras`]; a failure is announced, the app goes on without it.
+async fn load_extra(ctx: Ctx, manifest: &crate::engine::index::Manifest, kind: FileKind) {
+    if !FETCHING.with(|f| f.borrow_mut().insert(kind.role().to_string())) {
+        return;
+    }
+    let fetched = api::load_extra(manifest, kind).await;
+    FETCHING.with(|f| f.borrow_mut().remove(kind.role()));
+    match fetched {
+        Ok(bytes) => {
+            let attached = ENGINE.with(|e| {
+                e.borrow_mut().as_mut().map(|engine| match kind {
+                    FileKind::Positions => engine.index.attach_positions(bytes),
+                    FileKind::Topics => engine.index.attach_topics(bytes),
+                    _ => engine.index.attach_authors(bytes),
+                })
+            });
+            match attached {
+                Some(Ok(())) => ctx.extras.update(|n| *n += 1),
+                Some(Err(e)) => ctx.announce.set(format!("{} could not be used: {e}", kind.role())),
+                None => {}
+            }
+        }
+        Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
+    }
+}
+
+/// Asks for the positions file (a phrase query needs it), when it is neither loaded nor on
+/// its way.
+pub fn want_positions() {
+    let Some(ctx) = CTX.get() else { return };
+    let Some(manifest) = with_engine(|e| e.index.positions.is_none().then(|| e.index.manifest.clone())).flatten()
+    else {
+        return;
+    };
+    leptos::task::spawn_local(async move { load_extra(ctx, &manifest, FileKind::Positions).await });
 }
 
 /// Mounts the app.

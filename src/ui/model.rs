@@ -105,6 +105,9 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             .collect();
         let pending = missing.len();
         super::want_docs(missing);
+        if r.needs_positions {
+            super::want_positions();
+        }
         ResultsModel {
             total: r.total,
             millis: now() - started,

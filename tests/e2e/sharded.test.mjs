@@ -12,12 +12,14 @@ import { ROOT, newPage, ready, servedApp, variant } from './helpers.mjs';
 const SAMPLE = path.join(ROOT, '..', 'shared', 'corpora', 'sample.jsonl');
 const PER_CHUNK = 16;
 let manifest;
+let indexDir;
+const BIN = path.join(ROOT, 'target', 'release', 'papersift');
 const run = servedApp(() =>
   variant('sharded', (d) => {
     const out = path.join(d, 'index');
     fs.rmSync(out, { recursive: true, force: true });
-    const bin = path.join(ROOT, 'target', 'release', 'papersift');
-    execFileSync(bin, ['build', SAMPLE, '--out', out, '-q', '--no-topics', '--layout', 'sharded', '--docs-per-chunk', String(PER_CHUNK)], { stdio: 'pipe' });
+    indexDir = out;
+    execFileSync(BIN, ['build', SAMPLE, '--out', out, '-q', '--no-topics', '--layout', 'sharded', '--docs-per-chunk', String(PER_CHUNK)], { stdio: 'pipe' });
     manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   }),
 );
@@ -99,6 +101,28 @@ test('sharded: exporting results fetches every paper it needs', async () => {
   const list = Array.isArray(papers) ? papers : papers.papers ?? papers.items;
   assert.equal(list.length, total, 'every result, not only the fetched ones');
   assert.ok(list.every((p) => p.title && p.id), 'each with its id and title');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('sharded: positions are fetched only once a phrase is searched, then phrases are exact', async () => {
+  const page = await newPage(run.browser);
+  const positions = [];
+  page.on('request', (r) => {
+    if (r.url().split('/').pop().startsWith('positions.')) positions.push(r.url());
+  });
+  await page.goto(`${run.site.url}?q=diffusion`);
+  await ready(page);
+  await resultLinks(page).first().waitFor();
+  await page.waitForTimeout(1000);
+  assert.equal(positions.length, 0, 'no positions for a word query');
+
+  const phrase = '"language models"';
+  const cli = execFileSync(BIN, ['search', indexDir, phrase, '--limit', '1'], { encoding: 'utf8' });
+  const expected = Number(cli.match(/^(\d+) result/m)[1]);
+  await page.getByRole('searchbox', { name: 'Search papers' }).fill(phrase);
+  await page.waitForFunction((n) => (document.querySelector('#status')?.textContent ?? '').startsWith(`${n} result`), expected, { timeout: 15000 });
+  assert.equal(positions.length, 1, 'positions fetched once, for the phrase');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -17,8 +17,10 @@ pub fn ResultList(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     Effect::new(move |_| {
-        results.track();
-        perf::results_rendered();
+        // Results count as painted once their rows are (not while papers are being fetched).
+        if results.with(|r| r.pending == 0) {
+            perf::results_rendered();
+        }
     });
     let more = move |_| {
         let mut next = ctx.view.get_untracked().without_notes();
