@@ -228,6 +228,18 @@ fn start_loading(ctx: Ctx) {
                 // positions: megabytes that would otherwise compete with the papers shown.
                 let deferred = manifest.docs_per_chunk > 0;
                 kinds.retain(|&k| manifest.file(k).is_some() && !(deferred && k == FileKind::Positions));
+                let list_first = ctx.view.with_untracked(|v| v.view == View::List && v.paper.is_none());
+                if deferred && list_first && !wants_topics {
+                    // The papers of the first results come first: topics and authors (megabytes
+                    // at this size) wait until those are painted, or three seconds.
+                    for _ in 0..60 {
+                        let busy = FETCHING.with(|f| !f.borrow().is_empty());
+                        if components::perf::first_results_painted() && !busy {
+                            break;
+                        }
+                        pause(50).await;
+                    }
+                }
                 for kind in kinds {
                     load_extra(ctx, &manifest, kind).await;
                 }
@@ -235,6 +247,16 @@ fn start_loading(ctx: Ctx) {
             Err(e) => ctx.load.set(Load::Failed(e.title().to_string(), e.detail())),
         }
     });
+}
+
+/// Waits `ms` milliseconds.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Fetches an optional file (positions, topics, authors), attaches it and bumps

@@ -55,6 +55,8 @@ pub struct ResultsModel {
     /// Results whose papers are still being fetched (a chunked document store): rows stop
     /// before the first of them until they arrive.
     pub pending: usize,
+    /// A phrase is waiting for the positions file (chunked indexes fetch it on demand).
+    pub needs_positions: bool,
 }
 
 fn now() -> f64 {
@@ -118,6 +120,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             completions: r.completions,
             empty_query: view.q.trim().is_empty(),
             pending,
+            needs_positions: r.needs_positions,
         }
     })
 }

@@ -12,6 +12,11 @@ thread_local! {
     static FIRST_DONE: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Whether the first results have been painted.
+pub fn first_results_painted() -> bool {
+    FIRST_DONE.with(|f| f.get())
+}
+
 /// Records the time stamp of an input event (ms since the time origin).
 pub fn input_started(time_stamp: f64) {
     INPUT_AT.with(|t| t.set(Some(time_stamp)));

@@ -17,8 +17,9 @@ pub fn ResultList(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     Effect::new(move |_| {
-        // Results count as painted once their rows are (not while papers are being fetched).
-        if results.with(|r| r.pending == 0) {
+        // Results count as painted once their rows are (not while papers or a phrase's
+        // positions are being fetched).
+        if results.with(|r| r.pending == 0 && !r.needs_positions) {
             perf::results_rendered();
         }
     });
