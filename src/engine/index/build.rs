@@ -368,7 +368,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
     let per_chunk = match options.layout {
         Layout::Bundle => 0,
         Layout::Auto if whole.len() <= CHUNK_STORE_ABOVE => 0,
-        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(papers, DOC_CHUNK_BYTES),
+        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(whole.len(), papers.len(), DOC_CHUNK_BYTES),
         Layout::Sharded(n) => n,
     };
     // The docs go where the single file always stood (after the norms), chunks in order.

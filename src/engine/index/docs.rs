@@ -65,10 +65,10 @@ pub fn encode(papers: &[Paper]) -> Vec<u8> {
 }
 
 /// The papers per chunk for a chunked store: chunks of about `target_bytes` of records (at
-/// least 8 papers each), from the corpus's mean record size.
-pub fn papers_per_chunk(papers: &[Paper], target_bytes: usize) -> u32 {
-    let total: usize = encode(papers).len();
-    let mean = (total / papers.len().max(1)).max(1);
+/// least 8 papers each), from the mean record size of an encoded store of `store_bytes` for
+/// `papers` papers.
+pub fn papers_per_chunk(store_bytes: usize, papers: usize, target_bytes: usize) -> u32 {
+    let mean = (store_bytes / papers.max(1)).max(1);
     (target_bytes / mean).clamp(8, u32::MAX as usize) as u32
 }
 
