@@ -22,8 +22,8 @@ fn engines(test: &str) -> (papersift::engine::search::Engine, papersift::engine:
 #[test]
 fn stored_completions_equal_scanned_ones() {
     let (table, scan) = engines("stored");
-    assert!(table.index.words.completion_prefixes() > 100, "the table covers the seed's short prefixes");
-    assert_eq!(scan.index.words.completion_prefixes(), 0);
+    assert!(table.index.terms.completion_prefixes() > 100, "the table covers the seed's short prefixes");
+    assert_eq!(scan.index.terms.completion_prefixes(), 0);
     let mut prefixes: Vec<String> = Vec::new();
     for a in 'a'..='z' {
         prefixes.push(a.to_string());
@@ -34,7 +34,7 @@ fn stored_completions_equal_scanned_ones() {
     prefixes.extend(["quan", "tran", "pre", "lo", "ll"].map(String::from));
     let mut compared = 0;
     for p in &prefixes {
-        let Some(stored) = table.index.words.completions(p) else { continue };
+        let Some(stored) = table.index.terms.completions(p).ok().flatten() else { continue };
         assert!((stored.keys as usize) <= MAX_SCAN, "a seed prefix is never capped");
         let (plain, _) = expand::prefix(&scan.index, p, &[]);
         // Skips: nothing; the best few (another query word took them); more than the slack.

@@ -12,7 +12,9 @@ use papersift::engine::search::{Engine, Request};
 
 fn seed_built(layout: Layout) -> BuiltIndex {
     let corpus = common::read(&[common::seed_dir()]);
-    build_index(&corpus.papers, &BuildOptions { layout, ..Default::default() }, &mut |_, _| {})
+    // Small shards, so the seed's dictionary and postings span many.
+    let shard_bytes = Some(1 << 10);
+    build_index(&corpus.papers, &BuildOptions { layout, shard_bytes, ..Default::default() }, &mut |_, _| {})
 }
 
 #[test]
@@ -25,9 +27,15 @@ fn sharded_and_bundled_stores_hold_the_same_papers_and_answers() {
     assert!(sharded.manifest.file(FileKind::Docs).is_none());
     assert_eq!(sharded.manifest.files_of(FileKind::DocsChunk).count(), 82usize.div_ceil(8));
     // The other files do not depend on the layout.
-    for kind in [FileKind::Terms, FileKind::Postings, FileKind::Positions, FileKind::Facets] {
+    for kind in [FileKind::Positions, FileKind::Facets, FileKind::Norms] {
         assert_eq!(bundle.bytes(kind), sharded.bytes(kind), "{}", kind.role());
     }
+    // The dictionary and the postings come in shards instead of whole files.
+    for kind in [FileKind::Terms, FileKind::Words, FileKind::Postings, FileKind::NameTerms, FileKind::NamePostings] {
+        assert!(sharded.bytes(kind).is_none(), "{}", kind.role());
+    }
+    assert!(sharded.manifest.files_of(FileKind::Lexicon).count() >= 2, "the seed's vocabulary spans shards");
+    assert!(sharded.manifest.files_of(FileKind::PostingsChunk).count() >= 2);
 
     let dir = common::temp_dir("sharded-docs");
     write_index(&dir, &sharded).unwrap();
@@ -87,4 +95,71 @@ fn auto_layout_keeps_small_corpora_in_one_file_and_builds_are_deterministic() {
     assert!(x.manifest.docs_per_chunk >= 8);
     assert_eq!(x.manifest.to_json(), y.manifest.to_json());
     assert_eq!(x.files, y.files);
+}
+
+/// What the app does with a sharded index: search, fetch the shards and chunks the search
+/// asked for, search again, until it asks for nothing. Returns the answer and the files
+/// fetched.
+fn search_on_demand(
+    index: Index,
+    built: &BuiltIndex,
+    req: &Request,
+) -> (Engine, papersift::engine::search::Results, usize) {
+    let mut engine = Engine::new(index);
+    let mut fetched = 0;
+    for _ in 0..8 {
+        let results = engine.search(req);
+        let missing = engine.index.take_missing();
+        if results.needs_positions && engine.index.positions.is_none() {
+            engine.index.attach_positions(built.bytes(FileKind::Positions).unwrap().to_vec()).unwrap();
+            continue;
+        }
+        if missing.is_empty() {
+            return (engine, results, fetched);
+        }
+        for entry in missing {
+            let bytes = built.files.iter().find(|f| f.1 == entry.name).unwrap().2.clone();
+            engine.index.attach_file(&entry, bytes).unwrap();
+            fetched += 1;
+        }
+    }
+    panic!("a search kept asking for more shards");
+}
+
+#[test]
+fn queries_fetch_a_few_shards_and_answer_as_the_whole_index_does() {
+    let corpus = common::read(&[common::seed_dir()]);
+    let options = |layout| BuildOptions { layout, shard_bytes: Some(1 << 10), ..Default::default() };
+    let bundle = Engine::new(build_index(&corpus.papers, &options(Layout::Bundle), &mut |_, _| {}).open().unwrap());
+    let sharded = build_index(&corpus.papers, &options(Layout::Sharded(8)), &mut |_, _| {});
+    let shards = sharded.manifest.files_of(FileKind::Lexicon).count()
+        + sharded.manifest.files_of(FileKind::PostingsChunk).count();
+    assert!(shards > 20, "{shards} shards");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join("tests/search_cases.json")).unwrap())
+            .unwrap();
+    let mut queries: Vec<(String, bool)> = cases
+        .iter()
+        .map(|c| (c["query"].as_str().unwrap().to_string(), c["typing"].as_bool().unwrap_or(false)))
+        .collect();
+    // Typos (first letter included), short prefixes, wildcards, no hit, and author scopes.
+    for q in ["tranformer", "qantization", "m", "pr", "prun*", "zzzzqqq", "calibraton models", "author:xu", "-model"] {
+        queries.push((q.to_string(), true));
+        queries.push((q.to_string(), false));
+    }
+    let mut most = 0;
+    for (q, typing) in queries {
+        let mut req = Request::new(&q);
+        req.as_you_type = typing;
+        let want = bundle.search(&req);
+        let (_, got, fetched) = search_on_demand(sharded.load().unwrap(), &sharded, &req);
+        let key = |r: &papersift::engine::search::Results| {
+            let hits: Vec<_> = r.hits.iter().map(|h| (h.doc, h.score.to_bits())).collect();
+            (r.total, hits, r.completions.clone(), r.suggestion.clone(), r.notices.len())
+        };
+        assert_eq!(key(&got), key(&want), "{q:?} (typing: {typing})");
+        most = most.max(fetched);
+    }
+    // The seed's 1 KB shards hold a few dozen words each: a query needs a handful.
+    assert!(most <= shards / 4, "a query fetched {most} of {shards} shards");
 }

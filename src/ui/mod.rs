@@ -35,6 +35,13 @@ thread_local! {
 /// paper is at hand (one docs file, or chunks already loaded).
 pub fn want_docs(docs: impl IntoIterator<Item = u32>) {
     let missing = with_engine(|e| e.index.docs.missing(docs)).unwrap_or_default();
+    want_files(missing);
+}
+
+/// Fetches index files a view asked for (document chunks, dictionary shards, postings chunks:
+/// those not on their way already), attaches them and bumps [`Ctx::extras`] once they are in,
+/// so the views asking recompute.
+pub fn want_files(missing: Vec<crate::engine::index::manifest::FileEntry>) {
     let new: Vec<_> =
         missing.into_iter().filter(|e| FETCHING.with(|f| f.borrow_mut().insert(e.name.clone()))).collect();
     let Some(ctx) = CTX.get() else { return };
@@ -51,13 +58,12 @@ pub fn want_docs(docs: impl IntoIterator<Item = u32>) {
     });
 }
 
-/// Fetches document chunks in parallel and attaches them.
+/// Fetches chunks and shards in parallel and attaches them.
 async fn fetch_chunks(entries: &[crate::engine::index::manifest::FileEntry]) -> Result<(), api::LoadError> {
     let fetched = futures::future::join_all(entries.iter().map(|e| api::fetch_bytes(&e.name, false))).await;
     for (entry, bytes) in entries.iter().zip(fetched) {
         let bytes = bytes?;
-        let attached =
-            ENGINE.with(|e| e.borrow_mut().as_mut().map(|engine| engine.index.attach_doc_chunk(entry, bytes)));
+        let attached = ENGINE.with(|e| e.borrow_mut().as_mut().map(|engine| engine.index.attach_file(entry, bytes)));
         if let Some(Err(e)) = attached {
             return Err(e.into());
         }

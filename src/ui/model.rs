@@ -57,6 +57,9 @@ pub struct ResultsModel {
     pub pending: usize,
     /// A phrase is waiting for the positions file (chunked indexes fetch it on demand).
     pub needs_positions: bool,
+    /// The query reached dictionary shards or postings chunks still being fetched (a sharded
+    /// index): the answer follows when they arrive.
+    pub fetching_index: bool,
 }
 
 fn now() -> f64 {
@@ -77,6 +80,16 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
     with_engine(|engine| {
         let started = now();
         let r = engine.search(&request(view, view.shown()));
+        let shards = engine.index.take_missing();
+        if !shards.is_empty() {
+            super::want_files(shards);
+            return ResultsModel {
+                empty_query: view.q.trim().is_empty(),
+                fetching_index: true,
+                millis: now() - started,
+                ..ResultsModel::default()
+            };
+        }
         let mut highlighter = engine.highlighter(&r.matched);
         // Rows in order, up to the first paper not fetched yet (they follow when it arrives).
         let missing: Vec<u32> = r.hits.iter().map(|h| h.doc).filter(|&d| !engine.index.docs.is_loaded(d)).collect();
@@ -121,6 +134,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             empty_query: view.q.trim().is_empty(),
             pending,
             needs_positions: r.needs_positions,
+            fetching_index: false,
         }
     })
 }
@@ -186,7 +200,14 @@ pub fn paper(id: &str) -> Option<PaperLookup> {
         let entry = model.and_then(|m| m.papers.get(doc as usize));
         let neighbours: Vec<(u32, Option<f32>)> = match entry {
             Some(e) => e.related.iter().map(|&(d, s)| (d, Some(f32::from(s) / 255.0))).collect(),
-            None => engine.more_like_this(doc, 5).into_iter().map(|h| (h.doc, None)).collect(),
+            // A sharded index with topics waits for them: "more like this" would fetch the
+            // dictionary shards of every word of the paper.
+            None if engine.index.is_sharded() && engine.index.has_topics() => Vec::new(),
+            None => {
+                let similar = engine.more_like_this(doc, 5);
+                super::want_files(engine.index.take_missing());
+                similar.into_iter().map(|h| (h.doc, None)).collect()
+            }
         };
         super::want_docs(neighbours.iter().map(|n| n.0));
         let related =

@@ -1,7 +1,8 @@
-// A chunked document store (`papersift build --layout sharded`): the app fetches only the
-// chunks of the papers it shows, and every view that shows papers (results, an opened paper,
-// its related papers, exports) fills in as they arrive. Built from the 200-paper sample with
-// 16 papers per chunk (13 chunks).
+// A sharded index (`papersift build --layout sharded`): the app fetches only the chunks of
+// the papers it shows and the dictionary shards and postings chunks of the words searched,
+// and every view that shows papers (results, an opened paper, its related papers, exports)
+// fills in as they arrive. Built from the 200-paper sample with 16 papers per chunk (13
+// chunks) and 2 KB dictionary shards and postings chunks (dozens of each).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ const run = servedApp(() =>
     const out = path.join(d, 'index');
     fs.rmSync(out, { recursive: true, force: true });
     indexDir = out;
-    execFileSync(BIN, ['build', SAMPLE, '--out', out, '-q', '--no-topics', '--layout', 'sharded', '--docs-per-chunk', String(PER_CHUNK)], { stdio: 'pipe' });
+    execFileSync(BIN, ['build', SAMPLE, '--out', out, '-q', '--no-topics', '--layout', 'sharded', '--docs-per-chunk', String(PER_CHUNK), '--shard-kb', '2'], { stdio: 'pipe' });
     manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   }),
 );
@@ -43,6 +44,43 @@ test('sharded: the manifest lists chunks and an id map instead of one docs file'
   assert.ok(!roles.includes('docs'));
   assert.equal(roles.filter((r) => r === 'docs-chunk').length, Math.ceil(200 / PER_CHUNK));
   assert.equal(roles.filter((r) => r === 'doc-ids').length, 1);
+});
+
+/** Records the roles of the index files the page fetches (`lexicon`, `postings-chunk`, …). */
+function roleRequests(page) {
+  const roles = [];
+  page.on('request', (r) => {
+    const name = r.url().split('/').pop();
+    if (name.endsWith('.bin')) roles.push(name.split('.')[0]);
+  });
+  return roles;
+}
+
+test('sharded: start-up fetches no dictionary shard; a query fetches a few and answers as the CLI', async () => {
+  const count = (role) => manifest.files.filter((f) => f.role === role).length;
+  assert.ok(count('lexicon') >= 10 && count('postings-chunk') >= 10, `${count('lexicon')} shards, ${count('postings-chunk')} chunks`);
+  assert.ok(!manifest.files.some((f) => ['terms', 'words', 'postings'].includes(f.role)));
+  const page = await newPage(run.browser);
+  const roles = roleRequests(page);
+  await page.goto(run.site.url);
+  await ready(page);
+  await resultLinks(page).first().waitFor();
+  const before = roles.filter((r) => r === 'lexicon' || r === 'postings-chunk');
+  assert.deepEqual(before, [], 'the listing needs no dictionary');
+
+  for (const q of ['graph neural', 'diffusoin', 'quanti']) {
+    const cli = execFileSync(BIN, ['search', indexDir, q, '--limit', '1'], { encoding: 'utf8' });
+    const expected = Number(cli.match(/^(\d+) result/m)[1]);
+    const mark = roles.length;
+    await page.getByRole('searchbox', { name: 'Search papers' }).fill(q);
+    await page.waitForFunction((n) => (document.querySelector('#status')?.textContent ?? '').startsWith(`${n} result`), expected, { timeout: 15000 });
+    await resultLinks(page).first().waitFor();
+    const shards = roles.slice(mark).filter((r) => r === 'lexicon' || r === 'postings-chunk');
+    assert.ok(shards.length >= 1 && shards.length <= (count('lexicon') + count('postings-chunk')) / 3, `${q}: ${shards.length} shards`);
+    await page.waitForFunction((want) => new URL(location.href).searchParams.get('q') === want, q);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
 
 test('sharded: results fetch only the chunks of the papers shown', async () => {

@@ -58,13 +58,18 @@ enum Command {
         /// Neighbours mixed into each paper's vector before clustering
         #[arg(long, default_value_t = 10, hide = true)]
         smoothing: usize,
-        /// Document store layout: `bundle` (one file, fetched at start-up), `sharded` (chunks
-        /// of about 30 papers, fetched as papers are shown) or `auto` (sharded above 2 MB)
+        /// Index layout: `bundle` (whole files, fetched at start-up), `sharded` (the papers in
+        /// chunks fetched as they are shown; the dictionary and postings in shards fetched by
+        /// the queries that reach them) or `auto` (sharded above 2 MB of papers)
         #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
         layout: LayoutArg,
         /// Papers per document chunk with `--layout sharded` [default: about 32 KB of papers]
         #[arg(long)]
         docs_per_chunk: Option<u32>,
+        /// Target kilobytes per dictionary shard and postings chunk with `--layout sharded`
+        /// [default: 40 and 64]
+        #[arg(long)]
+        shard_kb: Option<usize>,
     },
     /// Search an index and print ranked results.
     Search {
@@ -213,6 +218,7 @@ pub fn main() -> ExitCode {
             smoothing,
             layout,
             docs_per_chunk,
+            shard_kb,
         } => {
             let topics = (!no_topics).then(|| TopicOptions {
                 topics,
@@ -225,7 +231,9 @@ pub fn main() -> ExitCode {
                 LayoutArg::Bundle => Layout::Bundle,
                 LayoutArg::Sharded => Layout::Sharded(docs_per_chunk.unwrap_or(0)),
             };
-            build(inputs, &out, skip_invalid, BuildOptions { title, topics, layout, ..Default::default() }, quiet)
+            let shard_bytes = shard_kb.map(|kb| kb.max(1) << 10);
+            let options = BuildOptions { title, topics, layout, shard_bytes, ..Default::default() };
+            build(inputs, &out, skip_invalid, options, quiet)
         }
         Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
             let filters = Filters {

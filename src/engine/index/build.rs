@@ -35,6 +35,10 @@ pub struct BuildOptions {
     pub phrase_pairs: Option<super::pairs::PairRule>,
     /// One docs file or chunks fetched on demand.
     pub layout: Layout,
+    /// Target bytes per dictionary shard and per postings chunk of a sharded layout; `None`:
+    /// [`LEXICON_SHARD_BYTES`] and [`POSTINGS_CHUNK_BYTES`] (tests use small values to get
+    /// many shards from small corpora).
+    pub shard_bytes: Option<usize>,
 }
 
 /// How the document store is laid out.
@@ -86,8 +90,9 @@ impl BuiltIndex {
         })
     }
 
-    /// [`BuiltIndex::load`] with the positions file and every document chunk attached, so
-    /// phrases can be searched and every paper read.
+    /// [`BuiltIndex::load`] with the positions file, every document chunk and every
+    /// dictionary shard and list chunk attached, so phrases can be searched and every paper
+    /// read.
     pub fn open(&self) -> Result<Index, FormatError> {
         let mut index = self.load()?;
         for chunk in index.docs.missing_all() {
@@ -96,6 +101,10 @@ impl BuiltIndex {
                 &chunk,
                 bytes.ok_or_else(|| FormatError::MissingFile { file: chunk.name.clone() })?,
             )?;
+        }
+        for shard in index.missing_shards() {
+            let bytes = self.files.iter().find(|(_, name, _)| *name == shard.name).map(|(_, _, b)| b.clone());
+            index.attach_file(&shard, bytes.ok_or_else(|| FormatError::MissingFile { file: shard.name.clone() })?)?;
         }
         let positions = self.bytes(FileKind::Positions).unwrap_or_default().to_vec();
         index.attach_positions(positions)?;
@@ -330,9 +339,11 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         .collect();
     surfaces.sort_unstable();
     surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
-    let mut words_bytes = words::encode(&surfaces, |ord| inv.terms[order[ord as usize] as usize].as_str(), order.len());
+    let term_of = |ord: u32| inv.terms[order[ord as usize] as usize].as_str();
+    let mut words_bytes = words::encode(&surfaces, term_of, order.len());
     let postings_bytes = postings.finish();
-    words_bytes.extend(stored_completions(&terms_bytes, &words_bytes, &postings_bytes, order.len(), options));
+    let completions = stored_completions(&terms_bytes, &words_bytes, &postings_bytes, order.len(), options);
+    words_bytes.extend(words::encode_completions(&completions));
 
     let (name_order, _) = byte_order(&names.names);
     let mut names_fst = MapBuilder::memory();
@@ -371,6 +382,31 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(whole.len(), papers.len(), DOC_CHUNK_BYTES),
         Layout::Sharded(n) => n,
     };
+    let mut splits = Vec::new();
+    if per_chunk > 0 && !papers.is_empty() {
+        // The dictionaries and lists go in shards, in place of the whole files.
+        let term_keys: Vec<&str> = (0..order.len() as u32).map(term_of).collect();
+        let term_lists: Vec<&[Posting]> = order.iter().map(|&id| inv.postings[id as usize].as_slice()).collect();
+        let text =
+            Dictionary { keys: &term_keys, lists: &term_lists, surfaces: Some(&surfaces), completions: &completions };
+        let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
+        let name_lists: Vec<&[Posting]> = name_order.iter().map(|&id| names.postings[id as usize].as_slice()).collect();
+        let people = Dictionary { keys: &name_keys, lists: &name_lists, surfaces: None, completions: &[] };
+        let mut sharded = Vec::new();
+        for (dict, (lex, lists)) in [
+            (&text, (FileKind::Lexicon, FileKind::PostingsChunk)),
+            (&people, (FileKind::NameLexicon, FileKind::NamePostingsChunk)),
+        ] {
+            let (files, split) = dict.shards(lex, lists, options.shard_bytes);
+            sharded.extend(files);
+            splits.extend(split);
+        }
+        let whole_kinds =
+            [FileKind::Terms, FileKind::Words, FileKind::Postings, FileKind::NameTerms, FileKind::NamePostings];
+        let at = payloads.iter().position(|(k, _)| *k == FileKind::Terms).unwrap_or(0);
+        payloads.retain(|(k, _)| !whole_kinds.contains(k));
+        payloads.splice(at..at, sharded);
+    }
     // The docs go where the single file always stood (after the norms), chunks in order.
     let at = payloads.iter().position(|(k, _)| *k == FileKind::Facets).unwrap_or(payloads.len());
     if per_chunk == 0 || papers.is_empty() {
@@ -411,14 +447,94 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
         features,
         docs_per_chunk: per_chunk,
+        splits,
         files: entries_out,
     };
     BuiltIndex { manifest, files }
 }
 
+/// Target bytes of keys per dictionary shard: about 3,000 terms with their surface words,
+/// 20–30 KB compressed, so a query word fetches a small slice of a 75k-paper vocabulary.
+pub const LEXICON_SHARD_BYTES: usize = 40 << 10;
+
+/// Target bytes per postings chunk: a frequent word's list (tens of kilobytes at 75k papers)
+/// fills one alone, rare words' lists share one.
+pub const POSTINGS_CHUNK_BYTES: usize = 64 << 10;
+
+/// A dictionary in ordinal order, to be written in shards.
+struct Dictionary<'a> {
+    keys: &'a [&'a str],
+    lists: &'a [&'a [Posting]],
+    /// Surface words (text terms), sorted.
+    surfaces: Option<&'a [(&'a str, u32, u8)]>,
+    completions: &'a [words::Completions],
+}
+
+impl Dictionary<'_> {
+    /// The shard payloads of kind `lex` and the list chunks of kind `lists`, with their splits.
+    fn shards(
+        &self,
+        lex: FileKind,
+        lists: FileKind,
+        target: Option<usize>,
+    ) -> (Vec<(FileKind, Vec<u8>)>, Vec<super::manifest::Split>) {
+        use super::lexicon::{encode_shard, split_by_weight};
+        use super::manifest::Split;
+        let n = self.keys.len();
+        let mut files = Vec::new();
+        let starts = split_by_weight(self.keys.iter().map(|k| k.len() + 4), target.unwrap_or(LEXICON_SHARD_BYTES));
+        let first_keys: Vec<String> = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| if i == 0 { String::new() } else { self.keys[o as usize].to_string() })
+            .collect();
+        for (i, &first) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).map_or(n as u32, |&e| e);
+            let mut keys = MapBuilder::memory();
+            for o in first..end {
+                keys.insert(self.keys[o as usize], u64::from(o)).expect("keys in order");
+            }
+            let keys = keys.into_inner().expect("in-memory FST cannot fail");
+            let df: Vec<u32> = (first..end).map(|o| self.lists[o as usize].len() as u32).collect();
+            // The surface words and stored completions whose keys fall in this shard's range.
+            let in_range =
+                |key: &str| key >= first_keys[i].as_str() && first_keys.get(i + 1).is_none_or(|hi| key < hi.as_str());
+            let words = self.surfaces.map(|all| {
+                let mine: Vec<(&str, u32, u8)> = all.iter().copied().filter(|s| in_range(s.0)).collect();
+                let mut payload = words::encode_range(&mine, |o| self.keys[o as usize], first, (end - first) as usize);
+                let table: Vec<words::Completions> =
+                    self.completions.iter().filter(|c| in_range(&c.prefix)).cloned().collect();
+                payload.extend(words::encode_completions(&table));
+                payload
+            });
+            files.push((lex, encode_shard(first, end - first, &keys, words.as_deref(), &df)));
+        }
+        let lex_split = Split { role: lex.role().to_string(), starts, keys: first_keys };
+        // Lists: chunks of about POSTINGS_CHUNK_BYTES (a list's size estimated from its length).
+        let list_starts =
+            split_by_weight(self.lists.iter().map(|l| l.len() * 3 / 2 + 4), target.unwrap_or(POSTINGS_CHUNK_BYTES));
+        for (i, &first) in list_starts.iter().enumerate() {
+            let end = list_starts.get(i + 1).map_or(n as u32, |&e| e);
+            let mut writer = ListWriter::new();
+            for o in first..end {
+                writer.add_postings(self.lists[o as usize]);
+            }
+            files.push((lists, writer.finish()));
+        }
+        let list_split = Split { role: lists.role().to_string(), starts: list_starts, keys: Vec::new() };
+        (files, vec![lex_split, list_split])
+    }
+}
+
 /// The completions section of the words file (see [`words`]): the dictionaries and postings
 /// just built are opened in memory so the table comes from the very code a search runs.
-fn stored_completions(terms: &[u8], words: &[u8], postings: &[u8], n_terms: usize, options: &BuildOptions) -> Vec<u8> {
+fn stored_completions(
+    terms: &[u8],
+    words: &[u8],
+    postings: &[u8],
+    n_terms: usize,
+    options: &BuildOptions,
+) -> Vec<words::Completions> {
     use crate::engine::search::expand;
     let opened = (|| {
         let terms = fst::Map::new(terms.to_vec()).ok()?;
@@ -427,10 +543,9 @@ fn stored_completions(terms: &[u8], words: &[u8], postings: &[u8], n_terms: usiz
         Some((terms, words, postings))
     })();
     let Some((terms, words, postings)) = opened else { return Vec::new() };
-    let vocab = expand::Vocabulary { terms: &terms, words: &words, postings: &postings };
-    let table =
-        expand::completion_table(&vocab, options.completion_min_keys.unwrap_or(expand::MIN_STORED_COMPLETION_KEYS));
-    words::encode_completions(&table)
+    let terms = super::lexicon::Lexicon::whole(terms, Some(words));
+    let vocab = expand::Vocabulary { terms: &terms, postings: &postings };
+    expand::completion_table(&vocab, options.completion_min_keys.unwrap_or(expand::MIN_STORED_COMPLETION_KEYS))
 }
 
 /// Writes a built index into `dir` (created if needed): every file, then `manifest.json` last so

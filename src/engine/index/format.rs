@@ -62,11 +62,19 @@ pub enum FileKind {
     DocsChunk,
     /// FST from paper id to document number (with a chunked document store).
     DocIds,
+    /// A shard of the term dictionary by key range (see [`super::lexicon`]).
+    Lexicon,
+    /// A chunk of the postings by term ordinal range.
+    PostingsChunk,
+    /// A shard of the author-name dictionary by key range.
+    NameLexicon,
+    /// A chunk of the author-name postings by name ordinal range.
+    NamePostingsChunk,
 }
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 13] = [
+    pub const ALL: [FileKind; 17] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -80,6 +88,10 @@ impl FileKind {
         FileKind::Topics,
         FileKind::DocsChunk,
         FileKind::DocIds,
+        FileKind::Lexicon,
+        FileKind::PostingsChunk,
+        FileKind::NameLexicon,
+        FileKind::NamePostingsChunk,
     ];
 
     /// The four tag bytes in the header.
@@ -98,6 +110,10 @@ impl FileKind {
             FileKind::Topics => *b"TOPC",
             FileKind::DocsChunk => *b"DOCC",
             FileKind::DocIds => *b"DIDS",
+            FileKind::Lexicon => *b"LEXS",
+            FileKind::PostingsChunk => *b"PSTC",
+            FileKind::NameLexicon => *b"NLEX",
+            FileKind::NamePostingsChunk => *b"NPSC",
         }
     }
 
@@ -117,6 +133,10 @@ impl FileKind {
             FileKind::Topics => "topics",
             FileKind::DocsChunk => "docs-chunk",
             FileKind::DocIds => "doc-ids",
+            FileKind::Lexicon => "lexicon",
+            FileKind::PostingsChunk => "postings-chunk",
+            FileKind::NameLexicon => "name-lexicon",
+            FileKind::NamePostingsChunk => "name-postings-chunk",
         }
     }
 

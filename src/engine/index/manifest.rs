@@ -101,8 +101,25 @@ pub struct Manifest {
     /// order); absent (0) when it is one `docs` file.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub docs_per_chunk: u32,
+    /// How the sharded files split their ordinals (large corpora; see
+    /// [`super::lexicon`]), one entry per sharded role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<Split>,
     /// The files, in build order.
     pub files: Vec<FileEntry>,
+}
+
+/// Where each file of a sharded role starts: `starts[i]` is the first ordinal of the role's
+/// `i`-th file (in manifest order) and, for dictionary shards, `keys[i]` its first key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// The role split (`lexicon`, `postings-chunk`, …).
+    pub role: String,
+    /// First ordinal per file.
+    pub starts: Vec<u32>,
+    /// First key per file (dictionary shards; the first is empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -150,6 +167,11 @@ impl Manifest {
     /// Every entry for a role, in manifest order.
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &FileEntry> {
         self.files.iter().filter(move |f| f.role == kind.role())
+    }
+
+    /// How the files of `kind` are split, when they are.
+    pub fn split(&self, kind: FileKind) -> Option<&Split> {
+        self.splits.iter().find(|s| s.role == kind.role())
     }
 
     /// Serialises with stable formatting (pretty, keys in declaration order).

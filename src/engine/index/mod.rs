@@ -10,6 +10,7 @@ pub mod build;
 pub mod docs;
 pub mod facets;
 pub mod format;
+pub mod lexicon;
 pub mod manifest;
 pub mod pairs;
 pub mod postings;

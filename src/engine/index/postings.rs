@@ -34,6 +34,7 @@
 //! [`super::pairs`]).
 
 use super::format::{put_varint, FileKind, Reader};
+use super::manifest::FileEntry;
 use crate::engine::error::FormatError;
 
 /// Lists per block of the skip table.
@@ -167,9 +168,208 @@ impl ListWriter {
     }
 }
 
-/// Read access to a postings or positions payload.
+/// Read access to postings or positions: one file, or (large corpora) chunks of consecutive
+/// term ordinals fetched on demand. Reading a list whose chunk is not attached fails with
+/// [`FormatError::NotLoaded`] and records the chunk, so a caller can run a search, fetch what
+/// it asked for ([`ListFile::take_missing`]) and run it again.
 #[derive(Debug)]
 pub struct ListFile {
+    n_terms: u32,
+    slots: Vec<Slot>,
+    missing: std::cell::RefCell<std::collections::BTreeSet<usize>>,
+}
+
+/// A part of a [`ListFile`]: its first ordinal, its manifest entry (chunks) and, once
+/// attached, its bytes.
+#[derive(Debug)]
+struct Slot {
+    first: u32,
+    entry: Option<FileEntry>,
+    part: Option<ListPart>,
+}
+
+impl ListFile {
+    /// Opens a whole framed file of `kind` (postings or positions).
+    pub fn open(name: &str, kind: FileKind, bytes: Vec<u8>) -> Result<Self, FormatError> {
+        let part = ListPart::open(name, kind, bytes)?;
+        Ok(ListFile {
+            n_terms: part.n_terms,
+            slots: vec![Slot { first: 0, entry: None, part: Some(part) }],
+            missing: Default::default(),
+        })
+    }
+
+    /// A list file in chunks, none attached yet: chunk `i` (manifest entry `entries[i]`) holds
+    /// the lists of ordinals `starts[i]..starts[i + 1]` (the last up to `n_terms`).
+    pub fn chunked(n_terms: u32, starts: &[u32], entries: Vec<FileEntry>) -> Result<Self, FormatError> {
+        let bad = |what: String| FormatError::Manifest(what);
+        if starts.len() != entries.len() {
+            return Err(bad(format!("{} list chunks listed for {} chunk starts", entries.len(), starts.len())));
+        }
+        if n_terms > 0 && starts.first() != Some(&0) {
+            return Err(bad("the first list chunk does not start at term 0".into()));
+        }
+        if !starts.windows(2).all(|w| w[0] < w[1]) || starts.last().is_some_and(|&l| l >= n_terms) {
+            return Err(bad("list chunk starts are not increasing within the terms".into()));
+        }
+        let slots = starts.iter().zip(entries).map(|(&first, e)| Slot { first, entry: Some(e), part: None }).collect();
+        Ok(ListFile { n_terms, slots, missing: Default::default() })
+    }
+
+    /// Attaches chunk `entry` (one this file lists) of `kind`.
+    pub fn attach(&mut self, entry: &FileEntry, kind: FileKind, bytes: Vec<u8>) -> Result<(), FormatError> {
+        let Some(i) = self.slots.iter().position(|s| s.entry.as_ref() == Some(entry)) else {
+            return Err(FormatError::Manifest(format!("`{}` is not a chunk of this list file", entry.name)));
+        };
+        let part = ListPart::open(&entry.name, kind, bytes)?;
+        let end = self.slots.get(i + 1).map_or(self.n_terms, |s| s.first);
+        if part.n_terms != end - self.slots[i].first {
+            return Err(FormatError::Corrupt {
+                file: entry.name.clone(),
+                what: format!(
+                    "{} lists, expected {} (a chunk of another index?)",
+                    part.n_terms,
+                    end - self.slots[i].first
+                ),
+            });
+        }
+        self.slots[i].part = Some(part);
+        self.missing.borrow_mut().remove(&i);
+        Ok(())
+    }
+
+    /// Whether the lists come in chunks.
+    pub fn is_chunked(&self) -> bool {
+        self.slots.iter().any(|s| s.entry.is_some())
+    }
+
+    /// The chunks not attached yet.
+    pub fn missing_all(&self) -> Vec<FileEntry> {
+        self.slots.iter().filter(|s| s.part.is_none()).filter_map(|s| s.entry.clone()).collect()
+    }
+
+    /// Whether reads asked for parts not attached since the last [`Self::take_missing`].
+    pub fn has_missing(&self) -> bool {
+        !self.missing.borrow().is_empty()
+    }
+
+    /// The chunks reads asked for but found missing since the last call, in order.
+    pub fn take_missing(&self) -> Vec<FileEntry> {
+        let asked = std::mem::take(&mut *self.missing.borrow_mut());
+        asked
+            .into_iter()
+            .filter(|&i| self.slots[i].part.is_none())
+            .filter_map(|i| self.slots[i].entry.clone())
+            .collect()
+    }
+
+    /// Whether list `ordinal` can be read now.
+    pub fn is_loaded(&self, ordinal: u32) -> bool {
+        self.slot_of(ordinal).is_some_and(|i| self.slots[i].part.is_some())
+    }
+
+    fn slot_of(&self, ordinal: u32) -> Option<usize> {
+        (ordinal < self.n_terms).then(|| self.slots.partition_point(|s| s.first <= ordinal).saturating_sub(1))
+    }
+
+    /// The part holding `ordinal` and the ordinal within it.
+    fn locate(&self, ordinal: u32) -> Result<(&ListPart, u32), FormatError> {
+        let Some(i) = self.slot_of(ordinal) else {
+            let name = self.slots.first().and_then(|s| s.part.as_ref()).map_or("lists", |p| p.name.as_str());
+            return Err(FormatError::Corrupt {
+                file: name.to_string(),
+                what: format!("term ordinal {ordinal} out of range ({} terms)", self.n_terms),
+            });
+        };
+        let slot = &self.slots[i];
+        match &slot.part {
+            Some(part) => Ok((part, ordinal - slot.first)),
+            None => {
+                self.missing.borrow_mut().insert(i);
+                let file = slot.entry.as_ref().map_or_else(String::new, |e| e.name.clone());
+                Err(FormatError::NotLoaded { file })
+            }
+        }
+    }
+
+    /// Number of term lists.
+    pub fn n_terms(&self) -> u32 {
+        self.n_terms
+    }
+
+    /// The raw bytes of list `ordinal`.
+    pub fn list_bytes(&self, ordinal: u32) -> Result<&[u8], FormatError> {
+        let (part, local) = self.locate(ordinal)?;
+        part.list_bytes(local)
+    }
+
+    /// Decodes the document ids of `ordinal` into `docs` (cleared first; `max_doc` bounds
+    /// them) and returns the list's frequency codes undecoded: one byte per posting unless some
+    /// posting needs the escape form, so `codes.len() == docs.len()` tells a caller it may read
+    /// them as bytes with [`decode_tf`] (the search's hot loop does), and otherwise
+    /// [`ListFile::frequencies`] decodes them.
+    pub fn doc_ids_into<'a>(
+        &'a self,
+        ordinal: u32,
+        max_doc: u32,
+        docs: &mut Vec<u32>,
+    ) -> Result<&'a [u8], FormatError> {
+        docs.clear();
+        let (part, local) = self.locate(ordinal)?;
+        part.doc_ids_into(local, max_doc, docs)
+    }
+
+    /// Decodes the postings of `ordinal` into `out` (cleared first); `max_doc` bounds doc ids.
+    pub fn postings_into(&self, ordinal: u32, max_doc: u32, out: &mut Vec<Posting>) -> Result<(), FormatError> {
+        out.clear();
+        let (part, local) = self.locate(ordinal)?;
+        part.postings_into(local, max_doc, out)
+    }
+
+    /// Decodes the frequency codes [`ListFile::doc_ids_into`] returned, for `n` postings:
+    /// (title, abstract, authors) per posting, escaped codes included.
+    pub fn frequencies(&self, codes: &[u8], n: usize) -> Result<Vec<[u16; 3]>, FormatError> {
+        let name = self.slots.iter().find_map(|s| s.part.as_ref()).map_or("lists", |p| p.name.as_str());
+        frequencies(name, codes, n)
+    }
+
+    /// The postings of `ordinal`.
+    pub fn postings(&self, ordinal: u32, max_doc: u32) -> Result<Vec<Posting>, FormatError> {
+        let mut out = Vec::new();
+        self.postings_into(ordinal, max_doc, &mut out)?;
+        Ok(out)
+    }
+
+    /// Document frequency of `ordinal` without decoding the list.
+    pub fn doc_freq(&self, ordinal: u32) -> Result<u32, FormatError> {
+        let (part, local) = self.locate(ordinal)?;
+        part.doc_freq(local)
+    }
+
+    /// Decodes the positions of posting `i` of `ordinal`, given the term's whole postings list
+    /// (earlier runs are skipped by their known lengths).
+    pub fn positions_at(&self, ordinal: u32, postings: &[Posting], i: usize) -> Result<Vec<u32>, FormatError> {
+        let (part, local) = self.locate(ordinal)?;
+        part.positions_at(local, postings, i)
+    }
+
+    /// A forward-only reader of the positions of `ordinal`, run by run (see
+    /// [`PositionCursor::run`]).
+    pub fn position_cursor(&self, ordinal: u32) -> Result<PositionCursor<'_>, FormatError> {
+        let (part, local) = self.locate(ordinal)?;
+        Ok(PositionCursor { name: &part.name, bytes: part.list_bytes(local)?, at: 0 })
+    }
+
+    /// Decodes the positions of `ordinal` given its postings: one run per posting.
+    pub fn positions(&self, ordinal: u32, postings: &[Posting]) -> Result<Vec<Vec<u32>>, FormatError> {
+        let (part, local) = self.locate(ordinal)?;
+        part.positions(local, postings)
+    }
+}
+
+/// One postings or positions file (the whole list file, or a chunk of its ordinals), opened.
+#[derive(Debug)]
+struct ListPart {
     name: String,
     bytes: Vec<u8>,
     n_terms: u32,
@@ -189,9 +389,9 @@ struct ListEntry {
     df: u32,
 }
 
-impl ListFile {
+impl ListPart {
     /// Opens a framed file of `kind` (postings or positions).
-    pub fn open(name: &str, kind: FileKind, bytes: Vec<u8>) -> Result<Self, FormatError> {
+    fn open(name: &str, kind: FileKind, bytes: Vec<u8>) -> Result<Self, FormatError> {
         let payload = super::format::unframe(name, kind, &bytes)?;
         let mut r = Reader::new(name, payload);
         let n_terms = r.varint_u32()?;
@@ -208,12 +408,7 @@ impl ListFile {
         if block_offsets.iter().any(|&o| o as usize > lists_len) || !block_offsets.windows(2).all(|w| w[0] <= w[1]) {
             return Err(r.corrupt("block offsets out of range"));
         }
-        Ok(ListFile { name: name.to_string(), lists_start, n_terms, block_offsets, bytes, table: Default::default() })
-    }
-
-    /// Number of term lists.
-    pub fn n_terms(&self) -> u32 {
-        self.n_terms
+        Ok(ListPart { name: name.to_string(), lists_start, n_terms, block_offsets, bytes, table: Default::default() })
     }
 
     fn payload_end(&self) -> usize {
@@ -245,7 +440,7 @@ impl ListFile {
     }
 
     /// The raw bytes of list `ordinal`.
-    pub fn list_bytes(&self, ordinal: u32) -> Result<&[u8], FormatError> {
+    fn list_bytes(&self, ordinal: u32) -> Result<&[u8], FormatError> {
         if ordinal >= self.n_terms {
             return Err(FormatError::Corrupt {
                 file: self.name.clone(),
@@ -270,13 +465,8 @@ impl ListFile {
     /// them) and returns the list's frequency codes undecoded: one byte per posting unless some
     /// posting needs the escape form, so `codes.len() == docs.len()` tells a caller it may read
     /// them as bytes with [`decode_tf`] (the search's hot loop does), and otherwise
-    /// [`ListFile::postings_into`] decodes them.
-    pub fn doc_ids_into<'a>(
-        &'a self,
-        ordinal: u32,
-        max_doc: u32,
-        docs: &mut Vec<u32>,
-    ) -> Result<&'a [u8], FormatError> {
+    /// `postings_into` decodes them.
+    fn doc_ids_into<'a>(&'a self, ordinal: u32, max_doc: u32, docs: &mut Vec<u32>) -> Result<&'a [u8], FormatError> {
         docs.clear();
         let bytes = self.list_bytes(ordinal)?;
         let mut r = Reader::new(&self.name, bytes);
@@ -314,46 +504,17 @@ impl ListFile {
     }
 
     /// Decodes the postings of `ordinal` into `out` (cleared first); `max_doc` bounds doc ids.
-    pub fn postings_into(&self, ordinal: u32, max_doc: u32, out: &mut Vec<Posting>) -> Result<(), FormatError> {
+    fn postings_into(&self, ordinal: u32, max_doc: u32, out: &mut Vec<Posting>) -> Result<(), FormatError> {
         out.clear();
         let mut docs = Vec::new();
         let codes = self.doc_ids_into(ordinal, max_doc, &mut docs)?;
-        let tfs = self.frequencies(codes, docs.len())?;
+        let tfs = frequencies(&self.name, codes, docs.len())?;
         out.extend(docs.iter().zip(tfs).map(|(&doc, tf)| Posting { doc, tf }));
         Ok(())
     }
 
-    /// Decodes the frequency codes [`ListFile::doc_ids_into`] returned, for `n` postings:
-    /// (title, abstract, authors) per posting, escaped codes included.
-    pub fn frequencies(&self, codes: &[u8], n: usize) -> Result<Vec<[u16; 3]>, FormatError> {
-        let mut out = vec![[0u16; 3]; n];
-        let mut r = Reader::new(&self.name, codes);
-        for slot in out.iter_mut() {
-            let code = r.byte()?;
-            *slot = match decode_tf(code) {
-                Some(tf) => tf,
-                None if code == 0 => {
-                    let mut tf = [0u16; 3];
-                    for v in &mut tf {
-                        *v = u16::try_from(r.varint()?).map_err(|_| r.corrupt("term frequency"))?;
-                    }
-                    tf
-                }
-                None => return Err(r.corrupt(format!("frequency code {code}"))),
-            };
-        }
-        Ok(out)
-    }
-
-    /// The postings of `ordinal`.
-    pub fn postings(&self, ordinal: u32, max_doc: u32) -> Result<Vec<Posting>, FormatError> {
-        let mut out = Vec::new();
-        self.postings_into(ordinal, max_doc, &mut out)?;
-        Ok(out)
-    }
-
     /// Document frequency of `ordinal` without decoding the list.
-    pub fn doc_freq(&self, ordinal: u32) -> Result<u32, FormatError> {
+    fn doc_freq(&self, ordinal: u32) -> Result<u32, FormatError> {
         if let Some(e) = self.table().get(ordinal as usize) {
             return Ok(e.df);
         }
@@ -363,7 +524,7 @@ impl ListFile {
 
     /// Decodes the positions of posting `i` of `ordinal`, given the term's whole postings list
     /// (earlier runs are skipped by their known lengths).
-    pub fn positions_at(&self, ordinal: u32, postings: &[Posting], i: usize) -> Result<Vec<u32>, FormatError> {
+    fn positions_at(&self, ordinal: u32, postings: &[Posting], i: usize) -> Result<Vec<u32>, FormatError> {
         let bytes = self.list_bytes(ordinal)?;
         let mut r = Reader::new(&self.name, bytes);
         let Some(target) = postings.get(i) else {
@@ -383,14 +544,8 @@ impl ListFile {
         Ok(run)
     }
 
-    /// A forward-only reader of the positions of `ordinal`, run by run (see
-    /// [`PositionCursor::run`]).
-    pub fn position_cursor(&self, ordinal: u32) -> Result<PositionCursor<'_>, FormatError> {
-        Ok(PositionCursor { name: &self.name, bytes: self.list_bytes(ordinal)?, at: 0 })
-    }
-
     /// Decodes the positions of `ordinal` given its postings: one run per posting.
-    pub fn positions(&self, ordinal: u32, postings: &[Posting]) -> Result<Vec<Vec<u32>>, FormatError> {
+    fn positions(&self, ordinal: u32, postings: &[Posting]) -> Result<Vec<Vec<u32>>, FormatError> {
         let bytes = self.list_bytes(ordinal)?;
         let mut r = Reader::new(&self.name, bytes);
         let mut out = Vec::with_capacity(postings.len());
@@ -409,6 +564,28 @@ impl ListFile {
         }
         Ok(out)
     }
+}
+
+/// Decodes the frequency codes [`ListFile::doc_ids_into`] returned, for `n` postings:
+/// (title, abstract, authors) per posting, escaped codes included.
+fn frequencies(name: &str, codes: &[u8], n: usize) -> Result<Vec<[u16; 3]>, FormatError> {
+    let mut out = vec![[0u16; 3]; n];
+    let mut r = Reader::new(name, codes);
+    for slot in out.iter_mut() {
+        let code = r.byte()?;
+        *slot = match decode_tf(code) {
+            Some(tf) => tf,
+            None if code == 0 => {
+                let mut tf = [0u16; 3];
+                for v in &mut tf {
+                    *v = u16::try_from(r.varint()?).map_err(|_| r.corrupt("term frequency"))?;
+                }
+                tf
+            }
+            None => return Err(r.corrupt(format!("frequency code {code}"))),
+        };
+    }
+    Ok(out)
 }
 
 /// Reads a term's positions run by run, forward only: a phrase search checks positions only

@@ -6,6 +6,7 @@
 use super::docs::DocStore;
 use super::facets::{self, Column, Facets};
 use super::format::{content_hash, unframe, FileKind};
+use super::lexicon::Lexicon;
 use super::manifest::{FileEntry, Manifest};
 use super::pairs::PairTable;
 use super::postings::ListFile;
@@ -18,14 +19,12 @@ use crate::engine::topics::TopicModel;
 pub struct Index {
     /// The manifest it was opened from.
     pub manifest: Manifest,
-    /// Stemmed term → ordinal.
-    pub terms: fst::Map<Vec<u8>>,
-    /// Surface words (see [`super::words`]).
-    pub words: Words,
+    /// Stemmed term → ordinal, with the surface words (see [`super::lexicon`]).
+    pub terms: Lexicon,
     /// Postings by term ordinal.
     pub postings: ListFile,
     /// Author-name token → name ordinal.
-    pub names: fst::Map<Vec<u8>>,
+    pub names: Lexicon,
     /// Author postings by name ordinal.
     pub name_postings: ListFile,
     /// Positions by term ordinal; `None` until a phrase query needs them.
@@ -106,18 +105,47 @@ impl Index {
             verify_entry(&entry, &bytes)?;
             Ok((entry, bytes))
         };
-        let (e, b) = get(FileKind::Terms)?;
-        let terms = open_fst(&e, FileKind::Terms, &b)?;
-        let (e, b) = get(FileKind::Words)?;
-        let words = Words::open(&e.name, &b, terms.len())?;
-        let (e, b) = get(FileKind::Postings)?;
-        let postings = ListFile::open(&e.name, FileKind::Postings, b)?;
-        if postings.n_terms() as usize != terms.len() {
-            return Err(FormatError::Corrupt {
-                file: e.name,
-                what: format!("{} lists for {} terms", postings.n_terms(), terms.len()),
-            });
-        }
+        type Shards = (Vec<String>, Vec<u32>, Vec<FileEntry>);
+        let sharded = |kind: FileKind| -> Result<Option<Shards>, FormatError> {
+            let entries: Vec<FileEntry> = manifest.files_of(kind).cloned().collect();
+            // (An empty dictionary, such as the names of a corpus without authors, has a split
+            // and no shard.)
+            let Some(split) = manifest.split(kind) else {
+                return match entries.is_empty() {
+                    true => Ok(None),
+                    false => Err(FormatError::Manifest(format!("`{}` files listed without their split", kind.role()))),
+                };
+            };
+            Ok(Some((split.keys.clone(), split.starts.clone(), entries)))
+        };
+        let lists = |kind: FileKind, n: u32| -> Result<ListFile, FormatError> {
+            let entries: Vec<FileEntry> = manifest.files_of(kind).cloned().collect();
+            let split = manifest
+                .split(kind)
+                .ok_or_else(|| FormatError::Manifest(format!("`{}` files listed without their split", kind.role())))?;
+            ListFile::chunked(n, &split.starts, entries)
+        };
+        let (terms, postings) = match sharded(FileKind::Lexicon)? {
+            Some((keys, starts, entries)) => (
+                Lexicon::sharded(manifest.terms, &keys, &starts, entries)?,
+                lists(FileKind::PostingsChunk, manifest.terms)?,
+            ),
+            None => {
+                let (e, b) = get(FileKind::Terms)?;
+                let terms = open_fst(&e, FileKind::Terms, &b)?;
+                let (e, b) = get(FileKind::Words)?;
+                let words = Words::open(&e.name, &b, terms.len())?;
+                let (e, b) = get(FileKind::Postings)?;
+                let postings = ListFile::open(&e.name, FileKind::Postings, b)?;
+                if postings.n_terms() as usize != terms.len() {
+                    return Err(FormatError::Corrupt {
+                        file: e.name,
+                        what: format!("{} lists for {} terms", postings.n_terms(), terms.len()),
+                    });
+                }
+                (Lexicon::whole(terms, Some(words)), postings)
+            }
+        };
         let (e, b) = get(FileKind::Norms)?;
         let norms = unframe(&e.name, FileKind::Norms, &b)?.to_vec();
         if norms.len() != manifest.papers as usize * 3 {
@@ -151,20 +179,28 @@ impl Index {
         };
         let (e, b) = get(FileKind::Facets)?;
         let facets = Facets::open(&e.name, &b, manifest.papers)?;
-        let (e, b) = get(FileKind::NameTerms)?;
-        let names = open_fst(&e, FileKind::NameTerms, &b)?;
-        let (e, b) = get(FileKind::NamePostings)?;
-        let name_postings = ListFile::open(&e.name, FileKind::NamePostings, b)?;
-        if name_postings.n_terms() as usize != names.len() {
-            return Err(FormatError::Corrupt {
-                file: e.name,
-                what: format!("{} lists for {} names", name_postings.n_terms(), names.len()),
-            });
-        }
+        let (names, name_postings) = match sharded(FileKind::NameLexicon)? {
+            Some((keys, starts, entries)) => (
+                Lexicon::sharded(manifest.names, &keys, &starts, entries)?,
+                lists(FileKind::NamePostingsChunk, manifest.names)?,
+            ),
+            None => {
+                let (e, b) = get(FileKind::NameTerms)?;
+                let names = open_fst(&e, FileKind::NameTerms, &b)?;
+                let (e, b) = get(FileKind::NamePostings)?;
+                let name_postings = ListFile::open(&e.name, FileKind::NamePostings, b)?;
+                if name_postings.n_terms() as usize != names.len() {
+                    return Err(FormatError::Corrupt {
+                        file: e.name,
+                        what: format!("{} lists for {} names", name_postings.n_terms(), names.len()),
+                    });
+                }
+                (Lexicon::whole(names, None), name_postings)
+            }
+        };
         Ok(Index {
             manifest,
             terms,
-            words,
             postings,
             names,
             name_postings,
@@ -257,31 +293,97 @@ impl Index {
 
     /// The ordinal of a stemmed term.
     pub fn term_ordinal(&self, term: &str) -> Option<u32> {
-        self.terms.get(term).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < self.postings.n_terms())
+        self.terms.ordinal(term).filter(|&o| o < self.postings.n_terms())
     }
 
     /// The ordinal of an author-name token.
     pub fn name_ordinal(&self, name: &str) -> Option<u32> {
-        self.names.get(name).and_then(|v| u32::try_from(v).ok()).filter(|&o| o < self.name_postings.n_terms())
+        self.names.ordinal(name).filter(|&o| o < self.name_postings.n_terms())
     }
 
     /// The term ordinal of a surface word (normalised, unstemmed), if the corpus has the word.
     pub fn surface_ordinal(&self, surface: &str) -> Option<u32> {
         let n = self.postings.n_terms();
-        if let Some(o) =
-            self.words.map.get(surface).and_then(|v| u32::try_from(super::words::unpack(v).0).ok()).filter(|&o| o < n)
+        if let Some(o) = self
+            .terms
+            .word_value(surface)
+            .and_then(|v| u32::try_from(super::words::unpack(v).0).ok())
+            .filter(|&o| o < n)
         {
             return Some(o);
         }
-        self.term_ordinal(surface).filter(|&o| self.words.term_is_surface(o))
+        self.term_ordinal(surface).filter(|&o| self.terms.term_is_surface(o))
     }
 
     /// The share (1–255) of a surface word among its term's occurrences, if the corpus has it.
     pub fn surface_share(&self, surface: &str) -> Option<u8> {
-        if let Some(v) = self.words.map.get(surface) {
+        if let Some(v) = self.terms.word_value(surface) {
             return Some(super::words::unpack(v).1);
         }
-        self.term_ordinal(surface).and_then(|o| self.words.term_share(o))
+        self.term_ordinal(surface).and_then(|o| self.terms.term_share(o))
+    }
+
+    /// Document frequency of term `ordinal`: stored with its dictionary shard, or read from
+    /// the postings of a whole index.
+    pub fn doc_freq(&self, ordinal: u32) -> u32 {
+        doc_freq(&self.terms, &self.postings, ordinal)
+    }
+
+    /// Document frequency of author name `ordinal`.
+    pub fn name_doc_freq(&self, ordinal: u32) -> u32 {
+        doc_freq(&self.names, &self.name_postings, ordinal)
+    }
+
+    /// The dictionary shards and list chunks searches asked for but found missing since the
+    /// last call (fetch them, [`Index::attach_file`] them and search again).
+    pub fn take_missing(&self) -> Vec<FileEntry> {
+        let mut out = self.terms.take_missing();
+        out.extend(self.postings.take_missing());
+        out.extend(self.names.take_missing());
+        out.extend(self.name_postings.take_missing());
+        out
+    }
+
+    /// Whether reads since the last [`Index::take_missing`] asked for shards or chunks that are
+    /// not attached (the search that made them is not final).
+    pub fn awaits_shards(&self) -> bool {
+        self.terms.has_missing()
+            || self.postings.has_missing()
+            || self.names.has_missing()
+            || self.name_postings.has_missing()
+    }
+
+    /// Every dictionary shard and list chunk not attached yet.
+    pub fn missing_shards(&self) -> Vec<FileEntry> {
+        let mut out = self.terms.missing_all();
+        out.extend(self.postings.missing_all());
+        out.extend(self.names.missing_all());
+        out.extend(self.name_postings.missing_all());
+        out
+    }
+
+    /// Whether the dictionaries and lists come in shards fetched on demand.
+    pub fn is_sharded(&self) -> bool {
+        self.terms.is_sharded() || self.postings.is_chunked()
+    }
+
+    /// Attaches a fetched shard or chunk the manifest lists (dictionary, postings or document
+    /// chunk), after checking it against its entry.
+    pub fn attach_file(&mut self, entry: &FileEntry, bytes: Vec<u8>) -> Result<(), FormatError> {
+        let kind = FileKind::from_role(&entry.role)
+            .ok_or_else(|| FormatError::Manifest(format!("`{}` has an unknown role `{}`", entry.name, entry.role)))?;
+        if !self.manifest.files_of(kind).any(|e| e == entry) {
+            return Err(FormatError::Manifest(format!("`{}` is not a file of this index", entry.name)));
+        }
+        verify_entry(entry, &bytes)?;
+        match kind {
+            FileKind::Lexicon => self.terms.attach(entry, kind, &bytes),
+            FileKind::NameLexicon => self.names.attach(entry, kind, &bytes),
+            FileKind::PostingsChunk => self.postings.attach(entry, kind, bytes),
+            FileKind::NamePostingsChunk => self.name_postings.attach(entry, kind, bytes),
+            FileKind::DocsChunk => self.attach_doc_chunk(entry, bytes),
+            _ => Err(FormatError::Manifest(format!("`{}` is not a shard or chunk", entry.name))),
+        }
     }
 
     /// Opens the index in `dir` (native): every file, positions and authors included.
@@ -305,6 +407,10 @@ impl Index {
             let bytes = read(&chunk)?;
             index.attach_doc_chunk(&chunk, bytes)?;
         }
+        for shard in index.missing_shards() {
+            let bytes = read(&shard)?;
+            index.attach_file(&shard, bytes)?;
+        }
         let positions = read(&index.entry(FileKind::Positions)?)?;
         index.attach_positions(positions)?;
         let authors = read(&index.entry(FileKind::Authors)?)?;
@@ -314,5 +420,14 @@ impl Index {
             index.attach_topics(topics)?;
         }
         Ok(index)
+    }
+}
+
+/// A term's document frequency from its dictionary shard, else from its list.
+pub(crate) fn doc_freq(lexicon: &Lexicon, lists: &ListFile, ordinal: u32) -> u32 {
+    match lexicon.doc_freq(ordinal) {
+        Some(df) => df,
+        None if lexicon.is_sharded() => 0,
+        None => lists.doc_freq(ordinal).unwrap_or(0),
     }
 }

@@ -37,14 +37,26 @@ use crate::engine::error::FormatError;
 
 /// Encodes the words payload from sorted, distinct `(surface, ordinal, share)` triples.
 pub fn encode<'a>(surfaces: &[(&str, u32, u8)], term_of: impl Fn(u32) -> &'a str, n_terms: usize) -> Vec<u8> {
+    encode_range(surfaces, term_of, 0, n_terms)
+}
+
+/// [`encode`] for a dictionary shard: the bitset covers the `count` ordinals from `first`
+/// (every surface equal to its term has its term there, since it has the same key).
+pub fn encode_range<'a>(
+    surfaces: &[(&str, u32, u8)],
+    term_of: impl Fn(u32) -> &'a str,
+    first: u32,
+    count: usize,
+) -> Vec<u8> {
     let mut fst = fst::MapBuilder::memory();
-    let mut is_surface = vec![0u8; n_terms.div_ceil(8)];
+    let mut is_surface = vec![0u8; count.div_ceil(8)];
     let mut shares = Vec::new();
     // Surfaces equal to their term come in ordinal order here, because both orders are the
     // byte order of the same strings; that is the order the shares are stored in.
     for &(surface, ord, share) in surfaces {
         if term_of(ord) == surface {
-            is_surface[ord as usize / 8] |= 1 << (ord % 8);
+            let local = (ord - first) as usize;
+            is_surface[local / 8] |= 1 << (local % 8);
             shares.push(share);
         } else {
             fst.insert(surface.as_bytes(), u64::from(ord) << 4 | u64::from(share.div_ceil(17).clamp(1, 15)))
@@ -113,11 +125,17 @@ impl Words {
     /// Opens a framed words file for an index of `n_terms` terms.
     pub fn open(name: &str, bytes: &[u8], n_terms: usize) -> Result<Words, FormatError> {
         let payload = unframe(name, FileKind::Words, bytes)?;
+        Self::from_payload(name, payload, n_terms, n_terms)
+    }
+
+    /// Opens a words payload whose bitset covers `n_local` ordinals (a dictionary shard's)
+    /// and whose values are ordinals below `n_terms`.
+    pub fn from_payload(name: &str, payload: &[u8], n_local: usize, n_terms: usize) -> Result<Words, FormatError> {
         let mut r = Reader::new(name, payload);
         let len = r.count(payload.len(), "FST byte")?;
         let fst_bytes = r.take(len)?.to_vec();
         let map = fst::Map::new(fst_bytes).map_err(|e| r.corrupt(format!("word dictionary: {e}")))?;
-        let bits = r.take(n_terms.div_ceil(8))?.to_vec();
+        let bits = r.take(n_local.div_ceil(8))?.to_vec();
         let mut rank = Vec::with_capacity(bits.len());
         let mut set = 0u32;
         for b in &bits {

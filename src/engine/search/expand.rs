@@ -15,8 +15,9 @@ use fst::Streamer;
 use super::typo::TypoAutomaton;
 use super::walk::{walk, walk_hinted};
 
+use crate::engine::index::lexicon::{Lexicon, ShardData};
 use crate::engine::index::postings::ListFile;
-use crate::engine::index::words::{self, Completions, Words};
+use crate::engine::index::words::{self, Completions};
 use crate::engine::index::Index;
 
 /// Most surface words a prefix or typo scan looks at.
@@ -34,23 +35,35 @@ pub const STORED_COMPLETION_SLACK: usize = 8;
 /// under a millisecond).
 pub const MIN_STORED_COMPLETION_KEYS: usize = 1_000;
 
-/// What prefix, typo and pattern scans read: the two dictionaries and the document
-/// frequencies. An opened index provides it, and so does the build, before the words file it
-/// completes is written.
+/// What prefix, typo and pattern scans read: the dictionary (terms and surface words) and the
+/// document frequencies. An opened index provides it, and so does the build, before the words
+/// file it completes is written.
 #[derive(Clone, Copy)]
 pub struct Vocabulary<'a> {
-    /// Stemmed term → ordinal.
-    pub terms: &'a fst::Map<Vec<u8>>,
-    /// Surface words.
-    pub words: &'a Words,
-    /// Postings (for document frequencies).
+    /// Stemmed terms and surface words.
+    pub terms: &'a Lexicon,
+    /// Postings (for document frequencies of a whole dictionary).
     pub postings: &'a ListFile,
 }
 
 impl<'a> Vocabulary<'a> {
     /// The vocabulary of an opened index.
     pub fn of(index: &'a Index) -> Self {
-        Vocabulary { terms: &index.terms, words: &index.words, postings: &index.postings }
+        Vocabulary { terms: &index.terms, postings: &index.postings }
+    }
+
+    /// Document frequency of a term.
+    pub fn doc_freq(&self, ordinal: u32) -> u32 {
+        crate::engine::index::read::doc_freq(self.terms, self.postings, ordinal)
+    }
+}
+
+/// The surface-word FST of a shard (`from_terms` false) or its terms FST.
+fn shard_fst(shard: &ShardData, from_terms: bool) -> Option<&fst::raw::Fst<Vec<u8>>> {
+    if from_terms {
+        Some(shard.keys.as_fst())
+    } else {
+        shard.words.as_ref().map(|w| w.map.as_fst())
     }
 }
 
@@ -152,34 +165,37 @@ fn scan_best<A: Automaton>(
     let mut cands: Vec<KeyCand> = Vec::new();
     let mut capped = false;
     let mut streamed = 0usize;
-    for from_terms in [false, true] {
-        let fst = if from_terms { index.terms.as_fst() } else { index.words.map.as_fst() };
-        walk(fst, &aut, |key, value, _| {
-            if streamed >= max_scan {
-                capped = true;
+    index.terms.for_each_shard(&aut, |shard| {
+        for from_terms in [false, true] {
+            let Some(fst) = shard_fst(shard, from_terms) else { continue };
+            walk(fst, &aut, |key, value, _| {
+                if streamed >= max_scan {
+                    capped = true;
+                    return ControlFlow::Break(());
+                }
+                streamed += 1;
+                if let Some((ordinal, share)) = key_value(shard, value, from_terms) {
+                    let start = keys.len();
+                    keys.extend_from_slice(key);
+                    cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
+                }
+                ControlFlow::Continue(())
+            });
+            if capped {
                 return ControlFlow::Break(());
             }
-            streamed += 1;
-            if let Some((ordinal, share)) = key_value(index, value, from_terms) {
-                let start = keys.len();
-                keys.extend_from_slice(key);
-                cands.push(KeyCand { ordinal, share, kind, key: start..keys.len() });
-            }
-            ControlFlow::Continue(())
-        });
-        if capped {
-            break;
         }
-    }
+        ControlFlow::Continue(())
+    });
     (rank_keys(index, exclude, skip, &keys, cands, limit), capped)
 }
 
 /// The term ordinal and share of a key of the words FST (`from_terms` false) or of the terms
 /// FST (a term that is itself a word).
-fn key_value(index: &Vocabulary<'_>, value: u64, from_terms: bool) -> Option<(u32, u8)> {
+fn key_value(shard: &ShardData, value: u64, from_terms: bool) -> Option<(u32, u8)> {
     if from_terms {
         let ordinal = u32::try_from(value).ok()?;
-        Some((ordinal, index.words.term_share(ordinal)?))
+        Some((ordinal, shard.term_share(ordinal)?))
     } else {
         let (ordinal, share) = words::unpack(value);
         Some((u32::try_from(ordinal).ok()?, share))
@@ -223,8 +239,7 @@ fn rank_keys(
             .then(bytes(a).cmp(bytes(b)))
     });
     cands.dedup_by_key(|c| c.ordinal);
-    let mut ranked: Vec<(u32, KeyCand)> =
-        cands.into_iter().map(|c| (index.postings.doc_freq(c.ordinal).unwrap_or(0), c)).collect();
+    let mut ranked: Vec<(u32, KeyCand)> = cands.into_iter().map(|c| (index.doc_freq(c.ordinal), c)).collect();
     // Only the most frequent can make the cut: drop the rest before the full comparison sort
     // (a one-letter prefix leaves thousands of candidates).
     // (Typo matches of mixed distances rank by distance first, so they skip this shortcut.)
@@ -258,16 +273,25 @@ fn rank_keys(
 fn scan_names<A: Automaton>(index: &Index, aut: A) -> Vec<(String, u32, MatchKind)> {
     let n = index.name_postings.n_terms();
     let mut out = Vec::new();
-    walk(index.names.as_fst(), &aut, |key, value, _| {
-        if out.len() >= MAX_SCAN {
-            return ControlFlow::Break(());
-        }
-        if let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) {
-            if ord < n {
-                out.push((s.to_string(), ord, MatchKind::Prefix));
+    index.names.for_each_shard(&aut, |shard| {
+        let mut full = false;
+        walk(shard.keys.as_fst(), &aut, |key, value, _| {
+            if out.len() >= MAX_SCAN {
+                full = true;
+                return ControlFlow::Break(());
             }
+            if let (Ok(ord), Ok(s)) = (u32::try_from(value), std::str::from_utf8(key)) {
+                if ord < n {
+                    out.push((s.to_string(), ord, MatchKind::Prefix));
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if full {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-        ControlFlow::Continue(())
     });
     out
 }
@@ -279,7 +303,7 @@ fn best_names(index: &Index, found: Vec<(String, u32, MatchKind)>) -> Vec<Expans
         .map(|(surface, ordinal, kind)| Expansion {
             ordinal,
             kind,
-            df: index.name_postings.doc_freq(ordinal).unwrap_or(0),
+            df: index.name_doc_freq(ordinal),
             share: 255,
             surface,
         })
@@ -300,10 +324,16 @@ pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
 /// prefix (see [`completion_table`]), otherwise scanned.
 pub fn prefix(index: &Index, surface: &str, skip: &[u32]) -> (Vec<Expansion>, bool) {
     let vocab = Vocabulary::of(index);
-    if let Some(stored) = index.words.completions(surface) {
-        if let Some(found) = stored_completions(&vocab, stored, skip) {
-            return (found, stored.keys as usize > MAX_SCAN);
+    match index.terms.completions(surface) {
+        Ok(Some(stored)) => {
+            if let Some(found) = stored_completions(&vocab, stored, skip) {
+                return (found, stored.keys as usize > MAX_SCAN);
+            }
         }
+        Ok(None) => {}
+        // Its shard is on its way (and recorded): a scan now would ask for every shard the
+        // prefix spans, while the table in that one shard may answer alone.
+        Err(()) => return (Vec::new(), false),
     }
     scan_best(&vocab, Str::new(surface).starts_with(), MAX_SCAN, MatchKind::Prefix, surface, skip, MAX_EXPANSIONS)
 }
@@ -316,7 +346,7 @@ fn stored_completions(vocab: &Vocabulary<'_>, stored: &Completions, skip: &[u32]
         out.push(Expansion {
             ordinal: *ordinal,
             kind: MatchKind::Prefix,
-            df: vocab.postings.doc_freq(*ordinal).unwrap_or(0),
+            df: vocab.doc_freq(*ordinal),
             share: *share,
             surface: surface.clone(),
         });
@@ -333,15 +363,19 @@ fn stored_completions(vocab: &Vocabulary<'_>, stored: &Completions, skip: &[u32]
 pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completions> {
     // Surface words per prefix, in one pass over both dictionaries.
     let mut counts: std::collections::BTreeMap<Vec<u8>, u32> = std::collections::BTreeMap::new();
-    for from_terms in [false, true] {
-        let mut stream = if from_terms { vocab.terms.stream() } else { vocab.words.map.stream() };
-        while let Some((key, _)) = stream.next() {
-            let Ok(word) = std::str::from_utf8(key) else { continue };
-            for (at, c) in word.char_indices().take(4) {
-                *counts.entry(key[..at + c.len_utf8()].to_vec()).or_insert(0) += 1;
+    vocab.terms.for_each_shard(&fst::automaton::AlwaysMatch, |shard| {
+        for from_terms in [false, true] {
+            let Some(fst) = shard_fst(shard, from_terms) else { continue };
+            let mut stream = fst.stream();
+            while let Some((key, _)) = stream.next() {
+                let Ok(word) = std::str::from_utf8(key) else { continue };
+                for (at, c) in word.char_indices().take(4) {
+                    *counts.entry(key[..at + c.len_utf8()].to_vec()).or_insert(0) += 1;
+                }
             }
         }
-    }
+        ControlFlow::Continue(())
+    });
     let mut out = Vec::new();
     for (prefix, keys) in counts {
         if (keys as usize) < min_keys {
@@ -399,23 +433,31 @@ impl Typos {
         let Some(aut) = TypoAutomaton::new(surface, edits, false) else { return Vec::new() };
         let n = index.name_postings.n_terms();
         let mut found = Vec::new();
-        walk_hinted(
-            index.names.as_fst(),
-            &aut,
-            |s, out| aut.live_bytes(s, out),
-            |key, value, state| {
-                if found.len() >= MAX_SCAN {
-                    return ControlFlow::Break(());
-                }
-                if let (Some(d), Ok(ord), Ok(s)) = (aut.distance(state), u32::try_from(value), std::str::from_utf8(key))
-                {
-                    if d > 0 && ord < n {
-                        found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+        index.names.for_each_shard(&aut, |shard| {
+            walk_hinted(
+                shard.keys.as_fst(),
+                &aut,
+                |s, out| aut.live_bytes(s, out),
+                |key, value, state| {
+                    if found.len() >= MAX_SCAN {
+                        return ControlFlow::Break(());
                     }
-                }
+                    if let (Some(d), Ok(ord), Ok(s)) =
+                        (aut.distance(state), u32::try_from(value), std::str::from_utf8(key))
+                    {
+                        if d > 0 && ord < n {
+                            found.push((s.to_string(), ord, MatchKind::Fuzzy(d)));
+                        }
+                    }
+                    ControlFlow::Continue(())
+                },
+            );
+            if found.len() >= MAX_SCAN {
+                ControlFlow::Break(())
+            } else {
                 ControlFlow::Continue(())
-            },
-        );
+            }
+        });
         let mut list = best_names(index, found);
         if let Some(closest) = list.iter().map(|e| e.kind).min() {
             list.retain(|e| e.kind == closest);
@@ -433,35 +475,38 @@ impl Typos {
         let mut keys: Vec<u8> = Vec::new();
         let mut cands: Vec<KeyCand> = Vec::new();
         let mut full = false;
-        for from_terms in [false, true] {
-            let fst = if from_terms { index.terms.as_fst() } else { index.words.map.as_fst() };
-            walk_hinted(
-                fst,
-                &aut,
-                |s, out| aut.live_bytes(s, out),
-                |key, value, state| {
-                    if cands.len() >= MAX_SCAN {
-                        full = true;
-                        return ControlFlow::Break(());
-                    }
-                    let Some(d) = aut.distance(state) else {
-                        return ControlFlow::Continue(());
-                    };
-                    if d == 0 || key == surface.as_bytes() {
-                        return ControlFlow::Continue(());
-                    }
-                    if let Some((ordinal, share)) = key_value(&vocab, value, from_terms) {
-                        let start = keys.len();
-                        keys.extend_from_slice(key);
-                        cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
-                    }
-                    ControlFlow::Continue(())
-                },
-            );
-            if full {
-                break;
+        index.terms.for_each_shard(&aut, |shard| {
+            for from_terms in [false, true] {
+                let Some(fst) = shard_fst(shard, from_terms) else { continue };
+                walk_hinted(
+                    fst,
+                    &aut,
+                    |s, out| aut.live_bytes(s, out),
+                    |key, value, state| {
+                        if cands.len() >= MAX_SCAN {
+                            full = true;
+                            return ControlFlow::Break(());
+                        }
+                        let Some(d) = aut.distance(state) else {
+                            return ControlFlow::Continue(());
+                        };
+                        if d == 0 || key == surface.as_bytes() {
+                            return ControlFlow::Continue(());
+                        }
+                        if let Some((ordinal, share)) = key_value(shard, value, from_terms) {
+                            let start = keys.len();
+                            keys.extend_from_slice(key);
+                            cands.push(KeyCand { ordinal, share, kind: MatchKind::Fuzzy(d), key: start..keys.len() });
+                        }
+                        ControlFlow::Continue(())
+                    },
+                );
+                if full {
+                    return ControlFlow::Break(());
+                }
             }
-        }
+            ControlFlow::Continue(())
+        });
         rank_keys(&vocab, surface, skip, &keys, cands, MAX_EXPANSIONS)
     }
 }

@@ -124,9 +124,8 @@ impl<'a> Highlighter<'a> {
     /// A highlighter for one result page.
     pub fn new(index: &'a Index, analyzer: &'a Analyzer, matched: &'a HashSet<u32>) -> Self {
         let mut terms = HashMap::new();
-        let fst = index.terms.as_fst();
         for &ord in matched {
-            if let Some(key) = fst.get_key(u64::from(ord)).and_then(|k| String::from_utf8(k).ok()) {
+            if let Some(key) = index.terms.key_of(ord) {
                 terms.insert(key, ord);
             }
         }

@@ -563,7 +563,9 @@ impl Engine {
         }
         self.order(&mut hits, req.sort, parsed.is_empty(), req.offset + req.limit);
         results.hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
-        if results.total == 0 && !compiled.unmatched_words.is_empty() {
+        // (Not while shards this search asked for are missing: the answer is not final, and the
+        // suggestion's typo scans would ask for many more.)
+        if results.total == 0 && !compiled.unmatched_words.is_empty() && !self.index.awaits_shards() {
             results.suggestion = self.suggest(req.query, &compiled.unmatched_words, &compiled.fuzzed_in_vain);
         }
         results
@@ -614,6 +616,15 @@ impl Engine {
         original: &str,
         terms: &mut Vec<TermRef>,
     ) {
+        // A sharded dictionary may not have this word's shards yet: asking records them, and
+        // expanding now (typos for a word only thought unknown) would ask for far more.
+        let (term_known, surface_known) = (
+            self.index.terms.has_key_range(token.term.as_bytes()),
+            self.index.terms.has_key_range(token.surface.as_bytes()),
+        );
+        if !(term_known && surface_known) {
+            return;
+        }
         let mut exact: Vec<u32> = Vec::new();
         if let Some(o) = self.index.term_ordinal(&token.term) {
             exact.push(o);
@@ -630,7 +641,7 @@ impl Engine {
             weight: MatchKind::Exact.weight(),
             idf_df: 0,
         }));
-        let df_of = |o: u32| self.index.postings.doc_freq(o).unwrap_or(0);
+        let df_of = |o: u32| self.index.doc_freq(o);
         let mut reached: Vec<Expansion> = Vec::new();
         if prefix {
             let (completions, capped) = expand::prefix(&self.index, &token.surface, &exact);
@@ -705,6 +716,9 @@ impl Engine {
     }
 
     fn name_terms(&self, token: &Token, prefix: bool, typos: bool, terms: &mut Vec<TermRef>) {
+        if !self.index.names.has_key_range(token.surface.as_bytes()) {
+            return;
+        }
         let exact = self.index.name_ordinal(&token.surface);
         if let Some(ordinal) = exact {
             terms.push(TermRef { source: Source::Name, ordinal, weight: 1.0, idf_df: 0 });
@@ -1146,7 +1160,7 @@ impl Engine {
         for &(u, qpos) in phrase {
             // Phrase units hold exactly the word's own term (no expansions).
             let Some(t) = units[u].terms.iter().find(|t| t.source == Source::Text) else { return Vec::new() };
-            let Ok(df) = self.index.postings.doc_freq(t.ordinal) else { return Vec::new() };
+            let df = self.index.doc_freq(t.ordinal);
             idf += Bm25f::idf(n_docs, df) * t.weight;
             mask &= units[u].field_mask;
             words.push((t.ordinal, qpos.saturating_sub(base)));

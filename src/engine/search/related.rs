@@ -39,7 +39,7 @@ impl Engine {
         let mut weighted: Vec<(f32, u32, u32)> = tf
             .into_iter()
             .filter_map(|(o, c)| {
-                let df = self.index.postings.doc_freq(o).ok()?;
+                let df = self.index.doc_freq(o);
                 // Words found in this paper only, or in a quarter of all, do not relate papers.
                 (df >= 2 && df <= (n_docs / 4).max(2)).then(|| ((c as f32).sqrt() * Bm25f::idf(n_docs, df), o, df))
             })

@@ -101,6 +101,8 @@ fn matching(view: &crate::viewstate::ViewState) -> Option<Vec<bool>> {
         req.limit = e.index.len() as usize;
         req.facets = false;
         let r = e.search(&req);
+        // A sharded index may need shards for this query: fetched, then this recomputes.
+        crate::ui::want_files(e.index.take_missing());
         let mut mask = vec![false; e.index.len() as usize];
         for h in r.hits {
             if let Some(m) = mask.get_mut(h.doc as usize) {

@@ -19,7 +19,7 @@ pub fn ResultList(
     Effect::new(move |_| {
         // Results count as painted once their rows are (not while papers or a phrase's
         // positions are being fetched).
-        if results.with(|r| r.pending == 0 && !r.needs_positions) {
+        if results.with(|r| r.pending == 0 && !r.needs_positions && !r.fetching_index) {
             perf::results_rendered();
         }
     });
@@ -30,7 +30,13 @@ pub fn ResultList(
     };
     let label = move || if results.with(|r| r.empty_query) { "Papers in listing order" } else { "Results" };
     view! {
-        <Show when=move || results.with(|r| r.total > 0) fallback=move || view! { <ZeroResults results=results/> }>
+        <Show
+            when=move || results.with(|r| r.total > 0 || r.fetching_index)
+            fallback=move || view! { <ZeroResults results=results/> }
+        >
+            <Show when=move || results.with(|r| r.fetching_index)>
+                <p class="loading-more" role="status">"Searching…"</p>
+            </Show>
             <ol class="results" aria-label=label>
                 <For
                     each=move || results.get().items.into_iter().enumerate()

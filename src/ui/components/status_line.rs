@@ -92,6 +92,9 @@ pub fn StatusLine(
             _ => 0,
         };
         let filtered = ctx.view.with(|v| !v.filters.is_empty());
+        if r.fetching_index {
+            return "Searching…".to_string();
+        }
         if r.empty_query && !filtered {
             let listed = r.facets.listed.first().map(|(l, _)| format!(", listed {l}")).unwrap_or_default();
             format!("{papers} papers{listed}")
