@@ -62,8 +62,15 @@ fn a_fresh_load_reads_only_the_chunks_attached() {
     // What the app does: the start-up files, then the chunks of the papers it shows.
     let mut index = sharded.load().unwrap();
     assert_eq!(index.docs.missing_all().len(), 11, "no chunk before a paper is shown");
-    let doc = index.doc_of_id(&seed_built(Layout::Bundle).open().unwrap().docs.get(20).unwrap().id);
-    assert_eq!(doc, Some(Some(20)), "ids resolve from the id map alone");
+    let id = seed_built(Layout::Bundle).open().unwrap().docs.get(20).unwrap().id;
+    // Ids resolve from the id map alone: the shard holding the id, fetched on demand.
+    assert!(index.id_pending(&id));
+    let shards = index.take_missing();
+    assert_eq!(shards.len(), 1, "{shards:?}");
+    assert!(sharded.manifest.files_of(FileKind::DocIdShard).count() > 1);
+    let bytes = sharded.files.iter().find(|f| f.1 == shards[0].name).unwrap().2.clone();
+    index.attach_file(&shards[0], bytes).unwrap();
+    assert_eq!(index.doc_of_id(&id), Some(Some(20)));
     assert!(matches!(index.docs.get(20), Err(FormatError::NotLoaded { .. })));
     let needed = index.docs.missing([20, 21, 3]);
     assert_eq!(needed.len(), 2, "papers 20 and 21 share a chunk");

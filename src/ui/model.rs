@@ -190,6 +190,10 @@ pub enum PaperLookup {
 /// whose papers are not fetched yet are asked for and left out until they arrive.
 pub fn paper(id: &str) -> Option<PaperLookup> {
     with_engine(|engine| {
+        if engine.index.id_pending(id) {
+            super::want_files(engine.index.take_missing());
+            return PaperLookup::Loading;
+        }
         let Some(doc) = engine.doc_by_id(id) else { return PaperLookup::Missing };
         if !engine.index.docs.is_loaded(doc) {
             super::want_docs([doc]);

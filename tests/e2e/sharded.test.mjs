@@ -38,12 +38,12 @@ function chunkRequests(page) {
   return names;
 }
 
-test('sharded: the manifest lists chunks and an id map instead of one docs file', () => {
+test('sharded: the manifest lists chunks and an id map in shards instead of one docs file', () => {
   assert.equal(manifest.docs_per_chunk, PER_CHUNK);
   const roles = manifest.files.map((f) => f.role);
-  assert.ok(!roles.includes('docs'));
+  assert.ok(!roles.includes('docs') && !roles.includes('doc-ids'));
   assert.equal(roles.filter((r) => r === 'docs-chunk').length, Math.ceil(200 / PER_CHUNK));
-  assert.equal(roles.filter((r) => r === 'doc-ids').length, 1);
+  assert.ok(roles.filter((r) => r === 'doc-id-shard').length >= 2);
 });
 
 /** Records the roles of the index files the page fetches (`lexicon`, `postings-chunk`, …). */

@@ -415,9 +415,11 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
         ids.sort_unstable();
         ids.dedup_by(|a, b| a.0 == b.0);
-        let ids = fst::Map::from_iter(ids).expect("sorted unique paper ids").into_fst().into_inner();
+        // The id map in shards by id range, so a paper link fetches one small shard.
+        let (id_files, id_split) = id_shards(&ids, options.shard_bytes.unwrap_or(LEXICON_SHARD_BYTES));
+        splits.push(id_split);
         let chunks = papers.chunks(per_chunk as usize).map(|c| (FileKind::DocsChunk, docs::encode(c)));
-        let docs: Vec<(FileKind, Vec<u8>)> = std::iter::once((FileKind::DocIds, ids)).chain(chunks).collect();
+        let docs: Vec<(FileKind, Vec<u8>)> = id_files.into_iter().chain(chunks).collect();
         payloads.splice(at..at, docs);
     }
     let per_chunk = if papers.is_empty() { 0 } else { per_chunk };
@@ -460,6 +462,28 @@ pub const LEXICON_SHARD_BYTES: usize = 40 << 10;
 /// Target bytes per postings chunk: a frequent word's list (tens of kilobytes at 75k papers)
 /// fills one alone, rare words' lists share one.
 pub const POSTINGS_CHUNK_BYTES: usize = 64 << 10;
+
+/// The paper-id map (sorted, distinct ids with their document numbers) in shards of about
+/// `target` bytes of ids.
+fn id_shards(ids: &[(&str, u64)], target: usize) -> (Vec<(FileKind, Vec<u8>)>, super::manifest::Split) {
+    let starts = super::lexicon::split_by_weight(ids.iter().map(|(k, _)| k.len() + 4), target);
+    let mut files = Vec::new();
+    let mut keys = Vec::new();
+    for (i, &first) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(ids.len() as u32, |&e| e);
+        let part = &ids[first as usize..end as usize];
+        keys.push(if i == 0 { String::new() } else { part[0].0.to_string() });
+        let map = fst::Map::from_iter(part.iter().copied()).expect("sorted unique paper ids").into_fst().into_inner();
+        files.push((FileKind::DocIdShard, super::lexicon::encode_shard(first, end - first, &map, None, &[])));
+    }
+    let split = super::manifest::Split {
+        role: FileKind::DocIdShard.role().to_string(),
+        starts,
+        keys,
+        total: ids.len() as u32,
+    };
+    (files, split)
+}
 
 /// A dictionary in ordinal order, to be written in shards.
 struct Dictionary<'a> {
@@ -509,7 +533,7 @@ impl Dictionary<'_> {
             });
             files.push((lex, encode_shard(first, end - first, &keys, words.as_deref(), &df)));
         }
-        let lex_split = Split { role: lex.role().to_string(), starts, keys: first_keys };
+        let lex_split = Split { role: lex.role().to_string(), starts, keys: first_keys, total: 0 };
         // Lists: chunks of about POSTINGS_CHUNK_BYTES (a list's size estimated from its length).
         let list_starts =
             split_by_weight(self.lists.iter().map(|l| l.len() * 3 / 2 + 4), target.unwrap_or(POSTINGS_CHUNK_BYTES));
@@ -521,7 +545,7 @@ impl Dictionary<'_> {
             }
             files.push((lists, writer.finish()));
         }
-        let list_split = Split { role: lists.role().to_string(), starts: list_starts, keys: Vec::new() };
+        let list_split = Split { role: lists.role().to_string(), starts: list_starts, keys: Vec::new(), total: 0 };
         (files, vec![lex_split, list_split])
     }
 }

@@ -70,11 +70,13 @@ pub enum FileKind {
     NameLexicon,
     /// A chunk of the author-name postings by name ordinal range.
     NamePostingsChunk,
+    /// A shard of the paper-id map by id range (with a sharded index).
+    DocIdShard,
 }
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 17] = [
+    pub const ALL: [FileKind; 18] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -92,6 +94,7 @@ impl FileKind {
         FileKind::PostingsChunk,
         FileKind::NameLexicon,
         FileKind::NamePostingsChunk,
+        FileKind::DocIdShard,
     ];
 
     /// The four tag bytes in the header.
@@ -114,6 +117,7 @@ impl FileKind {
             FileKind::PostingsChunk => *b"PSTC",
             FileKind::NameLexicon => *b"NLEX",
             FileKind::NamePostingsChunk => *b"NPSC",
+            FileKind::DocIdShard => *b"DIDX",
         }
     }
 
@@ -137,6 +141,7 @@ impl FileKind {
             FileKind::PostingsChunk => "postings-chunk",
             FileKind::NameLexicon => "name-lexicon",
             FileKind::NamePostingsChunk => "name-postings-chunk",
+            FileKind::DocIdShard => "doc-id-shard",
         }
     }
 

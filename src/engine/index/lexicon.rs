@@ -16,8 +16,11 @@
 //! varint  FST byte length, then the fst::Map bytes: key → global ordinal
 //! varint  words payload length (0: none), then the payload (bitset and shares over the
 //!         shard's ordinals; completions of prefixes in its key range)
-//! varint  × count   document frequencies
+//! varint  n (0 or count), then n × varint   document frequencies
 //! ```
+//!
+//! The paper-id map of a large index (id → document number) is sharded the same way, with no
+//! words and no frequencies, so opening a paper link fetches one small shard.
 //!
 //! Reads that reach a shard not attached yet answer "not found" and record the shard, like
 //! [`super::postings::ListFile`]: a caller runs the search, fetches
@@ -82,6 +85,7 @@ pub fn encode_shard(first: u32, count: u32, keys_fst: &[u8], words: Option<&[u8]
     let words = words.unwrap_or_default();
     put_varint(&mut out, words.len() as u64);
     out.extend_from_slice(words);
+    put_varint(&mut out, df.len() as u64);
     for &d in df {
         put_varint(&mut out, u64::from(d));
     }
@@ -160,8 +164,12 @@ impl Lexicon {
             let words_payload = r.take(words_len)?;
             Some(Words::from_payload(name, words_payload, count as usize, self.n_terms as usize)?)
         };
-        let mut df = Vec::with_capacity(count as usize);
-        for _ in 0..count {
+        let n_df = r.count(payload.len(), "document frequency")?;
+        if n_df != 0 && n_df != count as usize {
+            return Err(r.corrupt(format!("{n_df} document frequencies for {count} terms")));
+        }
+        let mut df = Vec::with_capacity(n_df);
+        for _ in 0..n_df {
             df.push(r.varint_u32()?);
         }
         if !r.is_empty() {
@@ -239,10 +247,11 @@ impl Lexicon {
         self.shard_for_key(key).is_some()
     }
 
-    /// The ordinal of a key.
+    /// The value of a key: its ordinal (terms, names) or its document number (paper ids);
+    /// callers check it against what it indexes.
     pub fn ordinal(&self, key: &str) -> Option<u32> {
         let v = self.shard_for_key(key.as_bytes())?.keys.get(key)?;
-        u32::try_from(v).ok().filter(|&o| o < self.n_terms)
+        u32::try_from(v).ok()
     }
 
     /// The value of a surface word in the words FST (ordinal and share, packed; see

@@ -120,6 +120,10 @@ pub struct Split {
     /// First key per file (dictionary shards; the first is empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
+    /// Keys (or lists) over all the role's files, when not the manifest's count of terms or
+    /// names (the paper-id map's distinct ids).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub total: u32,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -36,8 +36,8 @@ pub struct Index {
     /// The document store.
     pub docs: DocStore,
     /// Paper id → document number, with a chunked document store (the ids are then not all
-    /// at hand); `None` with a single docs file.
-    pub doc_ids: Option<fst::Map<Vec<u8>>>,
+    /// at hand), in shards fetched on demand; `None` with a single docs file.
+    pub doc_ids: Option<Lexicon>,
     /// Facet columns, link kinds and dates.
     pub facets: Facets,
     /// The author facet, when loaded.
@@ -157,14 +157,23 @@ impl Index {
         let (docs, doc_ids) = if manifest.docs_per_chunk > 0 {
             let chunks: Vec<FileEntry> = manifest.files_of(FileKind::DocsChunk).cloned().collect();
             let docs = DocStore::chunked(manifest.papers, manifest.docs_per_chunk, chunks)?;
-            let (e, b) = get(FileKind::DocIds)?;
-            let ids = open_fst(&e, FileKind::DocIds, &b)?;
-            if ids.len() != manifest.papers as usize {
-                return Err(FormatError::Corrupt {
-                    file: e.name,
-                    what: format!("{} paper ids, the manifest says {} papers", ids.len(), manifest.papers),
-                });
-            }
+            let ids = match manifest.split(FileKind::DocIdShard) {
+                Some(split) => {
+                    let entries: Vec<FileEntry> = manifest.files_of(FileKind::DocIdShard).cloned().collect();
+                    Lexicon::sharded(split.total, &split.keys, &split.starts, entries)?
+                }
+                None => {
+                    let (e, b) = get(FileKind::DocIds)?;
+                    let ids = open_fst(&e, FileKind::DocIds, &b)?;
+                    if ids.len() != manifest.papers as usize {
+                        return Err(FormatError::Corrupt {
+                            file: e.name,
+                            what: format!("{} paper ids, the manifest says {} papers", ids.len(), manifest.papers),
+                        });
+                    }
+                    Lexicon::whole(ids, None)
+                }
+            };
             (docs, Some(ids))
         } else {
             let (e, b) = get(FileKind::Docs)?;
@@ -241,7 +250,12 @@ impl Index {
     /// the store is one file: the ids are read from it instead).
     pub fn doc_of_id(&self, id: &str) -> Option<Option<u32>> {
         let ids = self.doc_ids.as_ref()?;
-        Some(ids.get(id).and_then(|d| u32::try_from(d).ok()).filter(|&d| d < self.manifest.papers))
+        Some(ids.ordinal(id).filter(|&d| d < self.manifest.papers))
+    }
+
+    /// Whether looking up `id` waits for a shard of the paper-id map (recorded as missing).
+    pub fn id_pending(&self, id: &str) -> bool {
+        self.doc_ids.as_ref().is_some_and(|ids| !ids.has_key_range(id.as_bytes()))
     }
 
     /// Adds the author facet.
@@ -341,6 +355,7 @@ impl Index {
         out.extend(self.postings.take_missing());
         out.extend(self.names.take_missing());
         out.extend(self.name_postings.take_missing());
+        out.extend(self.doc_ids.iter().flat_map(Lexicon::take_missing));
         out
     }
 
@@ -359,6 +374,7 @@ impl Index {
         out.extend(self.postings.missing_all());
         out.extend(self.names.missing_all());
         out.extend(self.name_postings.missing_all());
+        out.extend(self.doc_ids.iter().flat_map(Lexicon::missing_all));
         out
     }
 
@@ -382,6 +398,10 @@ impl Index {
             FileKind::PostingsChunk => self.postings.attach(entry, kind, bytes),
             FileKind::NamePostingsChunk => self.name_postings.attach(entry, kind, bytes),
             FileKind::DocsChunk => self.attach_doc_chunk(entry, bytes),
+            FileKind::DocIdShard => match self.doc_ids.as_mut() {
+                Some(ids) => ids.attach(entry, kind, &bytes),
+                None => Err(FormatError::Manifest(format!("`{}`: this index has no paper-id map", entry.name))),
+            },
             _ => Err(FormatError::Manifest(format!("`{}` is not a shard or chunk", entry.name))),
         }
     }

@@ -19,6 +19,11 @@ use crate::viewstate::{View, ViewState};
 /// the saved title stands in until it arrives.)
 fn title_of(id: &str, saved: &str) -> (String, bool) {
     let found = with_engine(|e| {
+        if e.index.id_pending(id) {
+            // The id map's shard is on its way; the saved title stands in meanwhile.
+            crate::ui::want_files(e.index.take_missing());
+            return Some(if saved.is_empty() { id.to_string() } else { saved.to_string() });
+        }
         let doc = e.doc_by_id(id)?;
         if !e.index.docs.is_loaded(doc) {
             want_docs([doc]);
