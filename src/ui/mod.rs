@@ -226,14 +226,20 @@ fn start_loading(ctx: Ctx) {
                 // (topics first when the view needs them).
                 let wants_topics = ctx.view.with_untracked(|v| !v.filters.topics.is_empty() || v.view != View::List);
                 let mut kinds = if wants_topics {
-                    vec![FileKind::Topics, FileKind::Positions, FileKind::Authors]
+                    vec![FileKind::Topics, FileKind::Facets, FileKind::Positions, FileKind::Authors]
                 } else {
-                    vec![FileKind::Positions, FileKind::Topics, FileKind::Authors]
+                    vec![FileKind::Facets, FileKind::Positions, FileKind::Topics, FileKind::Authors]
                 };
                 // A large index (chunked papers) waits for a phrase query before fetching its
-                // positions: megabytes that would otherwise compete with the papers shown.
+                // positions: megabytes that would otherwise compete with the papers shown. A
+                // sharded one fetches its facets now too (a bundle has them already).
                 let deferred = manifest.docs_per_chunk > 0;
-                kinds.retain(|&k| manifest.file(k).is_some() && !(deferred && k == FileKind::Positions));
+                let facets_later = !manifest.splits.is_empty();
+                kinds.retain(|&k| {
+                    manifest.file(k).is_some()
+                        && !(deferred && k == FileKind::Positions)
+                        && (k != FileKind::Facets || facets_later)
+                });
                 let list_first = ctx.view.with_untracked(|v| v.view == View::List && v.paper.is_none());
                 if deferred && list_first && !wants_topics {
                     // The papers of the first results come first: topics and authors (megabytes
@@ -278,6 +284,11 @@ async fn load_extra(ctx: Ctx, manifest: &crate::engine::index::Manifest, kind: F
             let attached = ENGINE.with(|e| {
                 e.borrow_mut().as_mut().map(|engine| match kind {
                     FileKind::Positions => engine.index.attach_positions(bytes),
+                    FileKind::Facets if engine.index.facets_loaded => Ok(()),
+                    FileKind::Facets => match manifest.file(kind) {
+                        Some(entry) => engine.index.attach_file(&entry.clone(), bytes),
+                        None => Ok(()),
+                    },
                     FileKind::Topics => engine.index.attach_topics(bytes),
                     _ => engine.index.attach_authors(bytes),
                 })

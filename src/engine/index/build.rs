@@ -476,12 +476,8 @@ fn id_shards(ids: &[(&str, u64)], target: usize) -> (Vec<(FileKind, Vec<u8>)>, s
         let map = fst::Map::from_iter(part.iter().copied()).expect("sorted unique paper ids").into_fst().into_inner();
         files.push((FileKind::DocIdShard, super::lexicon::encode_shard(first, end - first, &map, None, &[])));
     }
-    let split = super::manifest::Split {
-        role: FileKind::DocIdShard.role().to_string(),
-        starts,
-        keys,
-        total: ids.len() as u32,
-    };
+    let split =
+        super::manifest::Split { role: FileKind::DocIdShard.role().to_string(), starts, keys, total: ids.len() as u32 };
     (files, split)
 }
 

@@ -159,8 +159,9 @@ impl Column {
     }
 }
 
-/// The facets file: columns plus per-document link kinds and dates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The facets file: columns plus per-document link kinds and dates. (The default, empty, stands
+/// for a file not loaded yet.)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Facets {
     /// Facet columns (category, month, listed).
     pub columns: Vec<Column>,

@@ -38,8 +38,13 @@ pub struct Index {
     /// Paper id → document number, with a chunked document store (the ids are then not all
     /// at hand), in shards fetched on demand; `None` with a single docs file.
     pub doc_ids: Option<Lexicon>,
-    /// Facet columns, link kinds and dates.
+    /// Facet columns, link kinds and dates (empty until loaded: a sharded index fetches them
+    /// after the first results, or when a filter or a sort needs them).
     pub facets: Facets,
+    /// Whether [`Index::facets`] is loaded.
+    pub facets_loaded: bool,
+    /// A search needed the facets while they were not loaded.
+    facets_wanted: std::cell::Cell<bool>,
     /// The author facet, when loaded.
     pub authors: Option<Column>,
     /// The topic model, when the index has one and it is loaded.
@@ -186,8 +191,13 @@ impl Index {
             }
             (docs, None)
         };
-        let (e, b) = get(FileKind::Facets)?;
-        let facets = Facets::open(&e.name, &b, manifest.papers)?;
+        // A sharded index leaves its facets (a per-paper table) for later.
+        let (facets, facets_loaded) = if manifest.splits.is_empty() {
+            let (e, b) = get(FileKind::Facets)?;
+            (Facets::open(&e.name, &b, manifest.papers)?, true)
+        } else {
+            (Facets::default(), false)
+        };
         let (names, name_postings) = match sharded(FileKind::NameLexicon)? {
             Some((keys, starts, entries)) => (
                 Lexicon::sharded(manifest.names, &keys, &starts, entries)?,
@@ -219,6 +229,8 @@ impl Index {
             docs,
             doc_ids,
             facets,
+            facets_loaded,
+            facets_wanted: Default::default(),
             authors: None,
             topics: None,
             topic_columns: Vec::new(),
@@ -356,6 +368,9 @@ impl Index {
         out.extend(self.names.take_missing());
         out.extend(self.name_postings.take_missing());
         out.extend(self.doc_ids.iter().flat_map(Lexicon::take_missing));
+        if self.facets_wanted.replace(false) && !self.facets_loaded {
+            out.extend(self.manifest.file(FileKind::Facets).cloned());
+        }
         out
     }
 
@@ -366,6 +381,16 @@ impl Index {
             || self.postings.has_missing()
             || self.names.has_missing()
             || self.name_postings.has_missing()
+            || self.facets_wanted.get()
+    }
+
+    /// Whether the facets are at hand; when not, records that a search needs them (they are
+    /// then among [`Index::take_missing`]).
+    pub fn want_facets(&self) -> bool {
+        if !self.facets_loaded {
+            self.facets_wanted.set(true);
+        }
+        self.facets_loaded
     }
 
     /// Every dictionary shard and list chunk not attached yet.
@@ -375,6 +400,9 @@ impl Index {
         out.extend(self.names.missing_all());
         out.extend(self.name_postings.missing_all());
         out.extend(self.doc_ids.iter().flat_map(Lexicon::missing_all));
+        if !self.facets_loaded {
+            out.extend(self.manifest.file(FileKind::Facets).cloned());
+        }
         out
     }
 
@@ -398,6 +426,11 @@ impl Index {
             FileKind::PostingsChunk => self.postings.attach(entry, kind, bytes),
             FileKind::NamePostingsChunk => self.name_postings.attach(entry, kind, bytes),
             FileKind::DocsChunk => self.attach_doc_chunk(entry, bytes),
+            FileKind::Facets => {
+                self.facets = Facets::open(&entry.name, &bytes, self.manifest.papers)?;
+                self.facets_loaded = true;
+                Ok(())
+            }
             FileKind::DocIdShard => match self.doc_ids.as_mut() {
                 Some(ids) => ids.attach(entry, kind, &bytes),
                 None => Err(FormatError::Manifest(format!("`{}`: this index has no paper-id map", entry.name))),

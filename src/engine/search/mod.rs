@@ -459,8 +459,9 @@ pub struct Engine {
     /// Per paper and field, `weight / (1 − b + b · len / avg)`: BM25F's length normalisation,
     /// computed once so scoring a posting is three multiplications.
     norms: Vec<[f32; 3]>,
-    /// For each listing-date value, the first paper carrying it (facets show listing order).
-    listed_order: Vec<u32>,
+    /// For each listing-date value, the first paper carrying it (facets show listing order),
+    /// computed once the facets are at hand.
+    listed_order: std::cell::OnceCell<Vec<u32>>,
     typos: expand::Typos,
     /// Paper id → document number, built on first use.
     ids: std::cell::OnceCell<std::collections::HashMap<String, u32>>,
@@ -482,22 +483,30 @@ impl Engine {
 
             avg,
             norms: Vec::new(),
-            listed_order: Vec::new(),
+            listed_order: std::cell::OnceCell::new(),
             typos: expand::Typos,
             ids: std::cell::OnceCell::new(),
             scratch: RefCell::default(),
         };
         engine.set_params(Bm25f::default());
-        if let Some(col) = engine.index.facets.column(names::LISTED) {
+        engine
+    }
+
+    /// For each listing-date value, the first paper carrying it.
+    fn listed_order(&self) -> &[u32] {
+        if !self.index.facets_loaded {
+            return &[];
+        }
+        self.listed_order.get_or_init(|| {
+            let Some(col) = self.index.facets.column(names::LISTED) else { return Vec::new() };
             let mut first = vec![u32::MAX; col.values.len()];
             for doc in (0..col.n_docs()).rev() {
                 for &o in col.of(doc) {
                     first[o as usize] = doc;
                 }
             }
-            engine.listed_order = first;
-        }
-        engine
+            first
+        })
     }
 
     /// The ranking parameters.
@@ -529,6 +538,13 @@ impl Engine {
         if parsed.truncated {
             compiled.notices.insert(0, Notice::Truncated);
         }
+        // Filters and date or title order read the facets, which a sharded index fetches on
+        // demand: without them there is no answer yet (the need is recorded).
+        let needs_facets =
+            !req.filters.is_empty() || !compiled.category_filter.is_empty() || req.sort != Sort::Relevance;
+        if needs_facets && !self.index.want_facets() {
+            return Results::default();
+        }
         let allowed = self.filter_mask(&req.filters, &compiled.category_filter, &mut compiled.notices);
         let mut results = Results {
             notices: std::mem::take(&mut compiled.notices),
@@ -558,7 +574,8 @@ impl Engine {
             hits.retain(|h| !excluded[h.doc as usize]);
         }
         results.total = hits.len();
-        if req.facets {
+        // (Facet counts wait for the facets of a sharded index; filters and sorts ask for them.)
+        if req.facets && self.index.facets_loaded {
             results.facets = Some(self.facet_counts(&hits));
         }
         self.order(&mut hits, req.sort, parsed.is_empty(), req.offset + req.limit);
@@ -1432,7 +1449,7 @@ impl Engine {
         }
         if let Some(col) = facets.column(names::LISTED) {
             let mut list = count(col);
-            list.sort_by_key(|&(_, o)| self.listed_order.get(o as usize).copied().unwrap_or(u32::MAX));
+            list.sort_by_key(|&(_, o)| self.listed_order().get(o as usize).copied().unwrap_or(u32::MAX));
             out.listed = named(col, list);
         }
         let mut links = [0u32; 5];
