@@ -158,6 +158,8 @@ fn queries_fetch_a_few_shards_and_answer_as_the_whole_index_does() {
     // Title order reads the facets, which a sharded index fetches on demand too.
     let fresh = sharded.load().unwrap();
     assert!(!fresh.facets_loaded, "facets wait for the first query that needs them");
+    let startup: Vec<String> = Index::startup_files(&sharded.manifest).into_iter().map(|e| e.role).collect();
+    assert_eq!(startup, ["norms"], "a sharded index starts with the field lengths alone");
     for (i, (q, typing)) in queries.into_iter().enumerate() {
         let mut req = Request::new(&q);
         req.as_you_type = typing;

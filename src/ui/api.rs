@@ -110,7 +110,7 @@ fn js_error(e: &wasm_bindgen::JsValue) -> String {
 pub async fn load(progress: impl Fn(u64, u64)) -> Result<Index, LoadError> {
     let manifest_bytes = fetch_bytes("manifest.json", true).await?;
     let manifest = Manifest::parse(&manifest_bytes)?;
-    let entries: Vec<FileEntry> = Index::STARTUP.iter().filter_map(|&k| manifest.file(k).cloned()).collect();
+    let entries: Vec<FileEntry> = Index::startup_files(&manifest);
     let total: u64 = entries.iter().map(|e| e.bytes).sum();
     progress(0, total);
     let done = std::cell::Cell::new(0u64);

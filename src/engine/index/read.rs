@@ -94,6 +94,16 @@ impl Index {
         FileKind::NamePostings,
     ];
 
+    /// The files [`Index::load`] reads from this manifest (a sharded index leaves its facets
+    /// for later).
+    pub fn startup_files(manifest: &Manifest) -> Vec<FileEntry> {
+        Self::STARTUP
+            .iter()
+            .filter(|&&k| k != FileKind::Facets || manifest.splits.is_empty())
+            .filter_map(|&k| manifest.file(k).cloned())
+            .collect()
+    }
+
     /// Opens an index from its manifest and a function returning each listed file's bytes.
     /// Only [`Index::STARTUP`] files are requested.
     pub fn load(
