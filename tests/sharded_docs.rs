@@ -27,11 +27,18 @@ fn sharded_and_bundled_stores_hold_the_same_papers_and_answers() {
     assert!(sharded.manifest.file(FileKind::Docs).is_none());
     assert_eq!(sharded.manifest.files_of(FileKind::DocsChunk).count(), 82usize.div_ceil(8));
     // The other files do not depend on the layout.
-    for kind in [FileKind::Positions, FileKind::Facets, FileKind::Norms] {
+    for kind in [FileKind::Facets, FileKind::Norms] {
         assert_eq!(bundle.bytes(kind), sharded.bytes(kind), "{}", kind.role());
     }
-    // The dictionary and the postings come in shards instead of whole files.
-    for kind in [FileKind::Terms, FileKind::Words, FileKind::Postings, FileKind::NameTerms, FileKind::NamePostings] {
+    // The dictionary, the postings and the positions come in shards instead of whole files.
+    for kind in [
+        FileKind::Terms,
+        FileKind::Words,
+        FileKind::Postings,
+        FileKind::NameTerms,
+        FileKind::NamePostings,
+        FileKind::Positions,
+    ] {
         assert!(sharded.bytes(kind).is_none(), "{}", kind.role());
     }
     assert!(sharded.manifest.files_of(FileKind::Lexicon).count() >= 2, "the seed's vocabulary spans shards");
@@ -117,10 +124,7 @@ fn search_on_demand(
     for _ in 0..8 {
         let results = engine.search(req);
         let missing = engine.index.take_missing();
-        if results.needs_positions && engine.index.positions.is_none() {
-            engine.index.attach_positions(built.bytes(FileKind::Positions).unwrap().to_vec()).unwrap();
-            continue;
-        }
+        assert!(!results.needs_positions, "chunked positions are fetched like any shard");
         if missing.is_empty() {
             return (engine, results, fetched);
         }
@@ -136,12 +140,16 @@ fn search_on_demand(
 #[test]
 fn queries_fetch_a_few_shards_and_answer_as_the_whole_index_does() {
     let corpus = common::read(&[common::seed_dir()]);
-    let options = |layout| BuildOptions { layout, shard_bytes: Some(1 << 10), ..Default::default() };
+    // Phrase pairs down to two papers, so phrases read pair lists from chunked positions too.
+    let phrase_pairs = Some(papersift::engine::index::pairs::PairRule { min_docs: 2, min_word_docs: 4 });
+    let options = |layout| BuildOptions { layout, shard_bytes: Some(1 << 10), phrase_pairs, ..Default::default() };
     let bundle = Engine::new(build_index(&corpus.papers, &options(Layout::Bundle), &mut |_, _| {}).open().unwrap());
     let sharded = build_index(&corpus.papers, &options(Layout::Sharded(8)), &mut |_, _| {});
     let shards = sharded.manifest.files_of(FileKind::Lexicon).count()
         + sharded.manifest.files_of(FileKind::PostingsChunk).count();
     assert!(shards > 20, "{shards} shards");
+    let split = sharded.manifest.split(FileKind::PositionsChunk).unwrap();
+    assert!(split.total > sharded.manifest.terms + 1, "the seed has phrase pairs");
     let cases: Vec<serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(common::root().join("tests/search_cases.json")).unwrap())
             .unwrap();

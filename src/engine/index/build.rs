@@ -106,8 +106,9 @@ impl BuiltIndex {
             let bytes = self.files.iter().find(|(_, name, _)| *name == shard.name).map(|(_, _, b)| b.clone());
             index.attach_file(&shard, bytes.ok_or_else(|| FormatError::MissingFile { file: shard.name.clone() })?)?;
         }
-        let positions = self.bytes(FileKind::Positions).unwrap_or_default().to_vec();
-        index.attach_positions(positions)?;
+        if let Some(positions) = self.bytes(FileKind::Positions) {
+            index.attach_positions(positions.to_vec())?;
+        }
         Ok(index)
     }
 }
@@ -401,6 +402,15 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
             sharded.extend(files);
             splits.extend(split);
         }
+        // Positions (with the phrase pairs' lists) in chunks by list range too; the pair table
+        // gets a chunk of its own, read before any phrase.
+        if let Some(at) = payloads.iter().position(|(k, _)| *k == FileKind::Positions) {
+            let (_, whole) = payloads.remove(at);
+            let target = options.shard_bytes.unwrap_or(POSTINGS_CHUNK_BYTES);
+            let (files, split) = position_chunks(&whole, order.len() as u32, target);
+            payloads.splice(at..at, files);
+            splits.push(split);
+        }
         let whole_kinds =
             [FileKind::Terms, FileKind::Words, FileKind::Postings, FileKind::NameTerms, FileKind::NamePostings];
         let at = payloads.iter().position(|(k, _)| *k == FileKind::Terms).unwrap_or(0);
@@ -462,6 +472,37 @@ pub const LEXICON_SHARD_BYTES: usize = 40 << 10;
 /// Target bytes per postings chunk: a frequent word's list (tens of kilobytes at 75k papers)
 /// fills one alone, rare words' lists share one.
 pub const POSTINGS_CHUNK_BYTES: usize = 64 << 10;
+
+/// A positions payload (term lists, then the phrase pairs' table and lists) in chunks of about
+/// `target` bytes by list range, the pair table (list `n_terms`) alone in its chunk.
+fn position_chunks(payload: &[u8], n_terms: u32, target: usize) -> (Vec<(FileKind, Vec<u8>)>, super::manifest::Split) {
+    let file = ListFile::open("positions", FileKind::Positions, frame(FileKind::Positions, payload))
+        .expect("the positions just written open");
+    let n_lists = file.n_terms();
+    let list = |i: u32| file.list_bytes(i).expect("the positions just written read");
+    let mut starts = super::lexicon::split_by_weight((0..n_lists).map(|i| list(i).len() + 2), target);
+    if n_lists > n_terms {
+        starts.extend([n_terms, n_terms + 1].into_iter().filter(|&s| s < n_lists));
+        starts.sort_unstable();
+        starts.dedup();
+    }
+    let mut files = Vec::new();
+    for (i, &first) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(n_lists, |&e| e);
+        let mut writer = ListWriter::new();
+        for l in first..end {
+            writer.add_raw(list(l));
+        }
+        files.push((FileKind::PositionsChunk, writer.finish()));
+    }
+    let split = super::manifest::Split {
+        role: FileKind::PositionsChunk.role().to_string(),
+        starts,
+        keys: Vec::new(),
+        total: n_lists,
+    };
+    (files, split)
+}
 
 /// The paper-id map (sorted, distinct ids with their document numbers) in shards of about
 /// `target` bytes of ids.

@@ -72,11 +72,13 @@ pub enum FileKind {
     NamePostingsChunk,
     /// A shard of the paper-id map by id range (with a sharded index).
     DocIdShard,
+    /// A chunk of the positions file by list range (with a sharded index).
+    PositionsChunk,
 }
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 19] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -95,6 +97,7 @@ impl FileKind {
         FileKind::NameLexicon,
         FileKind::NamePostingsChunk,
         FileKind::DocIdShard,
+        FileKind::PositionsChunk,
     ];
 
     /// The four tag bytes in the header.
@@ -118,6 +121,7 @@ impl FileKind {
             FileKind::NameLexicon => *b"NLEX",
             FileKind::NamePostingsChunk => *b"NPSC",
             FileKind::DocIdShard => *b"DIDX",
+            FileKind::PositionsChunk => *b"PSNC",
         }
     }
 
@@ -142,6 +146,7 @@ impl FileKind {
             FileKind::NameLexicon => "name-lexicon",
             FileKind::NamePostingsChunk => "name-postings-chunk",
             FileKind::DocIdShard => "doc-id-shard",
+            FileKind::PositionsChunk => "positions-chunk",
         }
     }
 

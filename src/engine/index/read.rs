@@ -227,13 +227,21 @@ impl Index {
                 (Lexicon::whole(names, None), name_postings)
             }
         };
+        // Chunked positions: present from the start, each chunk fetched when a phrase reads it.
+        let positions = match manifest.split(FileKind::PositionsChunk) {
+            Some(split) => {
+                let entries: Vec<FileEntry> = manifest.files_of(FileKind::PositionsChunk).cloned().collect();
+                Some(ListFile::chunked(split.total, &split.starts, entries)?)
+            }
+            None => None,
+        };
         Ok(Index {
             manifest,
             terms,
             postings,
             names,
             name_postings,
-            positions: None,
+            positions,
             pairs: PairTable::default(),
             norms,
             docs,
@@ -378,6 +386,7 @@ impl Index {
         out.extend(self.names.take_missing());
         out.extend(self.name_postings.take_missing());
         out.extend(self.doc_ids.iter().flat_map(Lexicon::take_missing));
+        out.extend(self.positions.iter().flat_map(ListFile::take_missing));
         if self.facets_wanted.replace(false) && !self.facets_loaded {
             out.extend(self.manifest.file(FileKind::Facets).cloned());
         }
@@ -392,6 +401,20 @@ impl Index {
             || self.names.has_missing()
             || self.name_postings.has_missing()
             || self.facets_wanted.get()
+            || self.positions.as_ref().is_some_and(ListFile::has_missing)
+    }
+
+    /// Whether the phrase-pair table is at hand. Chunked positions keep it in a chunk of its
+    /// own: until it is attached this records it as missing and answers false.
+    pub fn pairs_ready(&self) -> bool {
+        let Some(positions) = self.positions.as_ref() else { return false };
+        let n_terms = self.postings.n_terms();
+        if !positions.is_chunked() || positions.n_terms() == n_terms || !self.pairs.is_empty() {
+            return true;
+        }
+        // (The read fails and records the table's chunk.)
+        let _ = positions.list_bytes(n_terms);
+        false
     }
 
     /// Whether the facets are at hand; when not, records that a search needs them (they are
@@ -410,6 +433,7 @@ impl Index {
         out.extend(self.names.missing_all());
         out.extend(self.name_postings.missing_all());
         out.extend(self.doc_ids.iter().flat_map(Lexicon::missing_all));
+        out.extend(self.positions.iter().flat_map(ListFile::missing_all));
         if !self.facets_loaded {
             out.extend(self.manifest.file(FileKind::Facets).cloned());
         }
@@ -436,6 +460,21 @@ impl Index {
             FileKind::PostingsChunk => self.postings.attach(entry, kind, bytes),
             FileKind::NamePostingsChunk => self.name_postings.attach(entry, kind, bytes),
             FileKind::DocsChunk => self.attach_doc_chunk(entry, bytes),
+            FileKind::PositionsChunk => {
+                let n_terms = self.postings.n_terms();
+                let Some(positions) = self.positions.as_mut() else {
+                    return Err(FormatError::Manifest(format!(
+                        "`{}`: this index has no chunked positions",
+                        entry.name
+                    )));
+                };
+                positions.attach(entry, kind, bytes)?;
+                if self.pairs.is_empty() && positions.n_terms() > n_terms && positions.is_loaded(n_terms) {
+                    self.pairs =
+                        PairTable::open(&entry.name, n_terms, positions.n_terms(), || positions.list_bytes(n_terms))?;
+                }
+                Ok(())
+            }
             FileKind::Facets => {
                 self.facets = Facets::open(&entry.name, &bytes, self.manifest.papers)?;
                 self.facets_loaded = true;
@@ -474,8 +513,10 @@ impl Index {
             let bytes = read(&shard)?;
             index.attach_file(&shard, bytes)?;
         }
-        let positions = read(&index.entry(FileKind::Positions)?)?;
-        index.attach_positions(positions)?;
+        if index.positions.is_none() {
+            let positions = read(&index.entry(FileKind::Positions)?)?;
+            index.attach_positions(positions)?;
+        }
         let authors = read(&index.entry(FileKind::Authors)?)?;
         index.attach_authors(authors)?;
         if index.has_topics() {

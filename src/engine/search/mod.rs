@@ -1169,6 +1169,9 @@ impl Engine {
         use crate::engine::index::postings::{ListFile, PositionCursor};
         let n_docs = self.index.len();
         let Some(positions) = self.index.positions.as_ref() else { return Vec::new() };
+        if !self.index.pairs_ready() {
+            return Vec::new();
+        }
         let base = phrase.first().map_or(0, |p| p.1);
         // Each word's term ordinal and offset in the phrase.
         let mut words: Vec<(u32, u32)> = Vec::with_capacity(phrase.len());
