@@ -50,7 +50,8 @@ pub enum Layout {
     /// One `docs` file, fetched at start-up.
     Bundle,
     /// `docs-chunk` files of about [`DOC_CHUNK_BYTES`] (or this many papers each, when not
-    /// zero), fetched as papers are shown, and a `doc-ids` map.
+    /// zero), fetched as papers are shown, with the dictionary, postings, positions and
+    /// paper ids in shards too.
     Sharded(u32),
 }
 

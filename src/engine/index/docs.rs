@@ -19,8 +19,8 @@
 //!
 //! Large corpora split the store into chunks (`docs-chunk.*.bin`, the same payload for papers
 //! `i × per_chunk ..`), listed in order in the manifest with `docs_per_chunk`, so the app
-//! fetches only the chunks of the papers it shows; a small FST (`doc-ids.*.bin`) maps paper
-//! ids to document numbers without them. [`DocStore`] reads either layout and says which
+//! fetches only the chunks of the papers it shows; the paper-id map (`doc-id-shard-*.bin`, see
+//! [`super::lexicon`]) gives document numbers without them. [`DocStore`] reads either layout and says which
 //! chunk files a set of papers still needs.
 
 use super::format::{put_str, put_varint, unframe, FileKind, Reader, HEADER_LEN, TRAILER_LEN};

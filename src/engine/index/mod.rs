@@ -3,8 +3,10 @@
 //!
 //! [`format`] owns the framing every file shares (magic, version, kind, checksum) and the
 //! primitive codecs; each payload's writer and reader live together in one module
-//! ([`postings`], [`docs`], [`facets`]), so they cannot drift apart. [`build`] writes an index,
-//! [`read`] opens one.
+//! ([`postings`], [`docs`], [`facets`], [`lexicon`]), so they cannot drift apart. [`build`]
+//! writes an index, [`read`] opens one. Large indexes come in shards ([`lexicon`] for the
+//! dictionaries and the paper-id map, chunked [`postings`] lists and [`docs`]) that the reader
+//! attaches as they are fetched.
 
 pub mod build;
 pub mod docs;

@@ -81,7 +81,8 @@ fn open_fst(entry: &FileEntry, kind: FileKind, bytes: &[u8]) -> Result<fst::Map<
 
 impl Index {
     /// The file roles needed before the first query (positions and authors load later).
-    /// (`docs` or, chunked, `doc-ids`: a manifest lists one of the two.)
+    /// (`docs`, or for a chunked store of an older build the whole `doc-ids` map; a sharded
+    /// index lists neither and starts with `norms` alone.)
     pub const STARTUP: [FileKind; 9] = [
         FileKind::Terms,
         FileKind::Words,
