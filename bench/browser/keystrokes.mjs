@@ -2,7 +2,8 @@
 // site on 127.0.0.1 (for a sharded index: `cp dist/*.* SITE/ && ln -s INDEX_DIR SITE/index`).
 // Types the same phrases twice, one key every 60 ms: the first pass fetches the dictionary
 // shards, postings and papers each new word reaches (a keystroke that waits for them counts
-// until its results are painted); the second runs with them cached.
+// until its results are painted); the second runs with them cached. "Painted" is the task
+// after the next animation frame; "DOM updated" is when the result list has been rendered.
 //
 //   node bench/browser/keystrokes.mjs [SITE]
 import { serve } from '../../tests/e2e/server.mjs';
@@ -31,15 +32,16 @@ await page.waitForFunction(() => performance.getEntriesByName('papersift-first-r
 const box = page.getByRole('searchbox', { name: 'Search papers' });
 const passes = [];
 for (const pass of ['first pass (shards fetched as words are typed)', 'second pass (shards cached)']) {
-  await page.evaluate(() => { window.__papersiftKeystrokes = []; });
+  await page.evaluate(() => { window.__papersiftKeystrokes = []; window.__papersiftRenderMs = []; });
   for (const phrase of PHRASES) {
     await box.fill('');
     await box.pressSequentially(phrase, { delay: 60 });
     await page.waitForTimeout(1500);
   }
   const keys = await page.evaluate(() => window.__papersiftKeystrokes ?? []);
+  const dom = await page.evaluate(() => window.__papersiftRenderMs ?? []);
   passes.push(keys);
-  console.log(`${pass}: ${fmt(keys)}`);
+  console.log(`${pass}:\n  input to results painted: ${fmt(keys)}\n  input to DOM updated:     ${fmt(dom)}`);
 }
 await browser.close();
 await server.close();
