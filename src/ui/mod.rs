@@ -274,11 +274,14 @@ async fn pause(ms: i32) {
 /// Fetches an optional file (positions, topics, authors), attaches it and bumps
 /// [`Ctx::extras`]; a failure is announced, the app goes on without it.
 async fn load_extra(ctx: Ctx, manifest: &crate::engine::index::Manifest, kind: FileKind) {
-    if !FETCHING.with(|f| f.borrow_mut().insert(kind.role().to_string())) {
+    // Keyed by file name, like [`want_files`]: a search may have asked for the same file.
+    let key = manifest.file(kind).map_or_else(|| kind.role().to_string(), |e| e.name.clone());
+    let loaded = kind == FileKind::Facets && with_engine(|e| e.index.facets_loaded).unwrap_or(false);
+    if loaded || !FETCHING.with(|f| f.borrow_mut().insert(key.clone())) {
         return;
     }
     let fetched = api::load_extra(manifest, kind).await;
-    FETCHING.with(|f| f.borrow_mut().remove(kind.role()));
+    FETCHING.with(|f| f.borrow_mut().remove(&key));
     match fetched {
         Ok(bytes) => {
             let attached = ENGINE.with(|e| {

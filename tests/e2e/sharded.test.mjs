@@ -167,3 +167,22 @@ test('sharded: position chunks are fetched only once a phrase is searched, then 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('sharded: a link with a filter and a title order fetches the facets it needs and answers as the CLI', async () => {
+  const cat = 'cs.LG';
+  const cli = execFileSync(BIN, ['search', indexDir, 'learning', '--cat', cat, '--limit', '1'], { encoding: 'utf8' });
+  const expected = Number(cli.match(/^(\d+) result/m)[1]);
+  assert.ok(expected > 5, cli);
+  const page = await newPage(run.browser);
+  const roles = roleRequests(page);
+  await page.goto(`${run.site.url}?q=learning&cat=${cat}&sort=title`);
+  await ready(page);
+  await page.waitForFunction((n) => (document.querySelector('#status')?.textContent ?? '').startsWith(`${n} result`), expected, { timeout: 15000 });
+  await resultLinks(page).nth(2).waitFor();
+  const titles = (await resultLinks(page).allInnerTexts()).slice(0, 5);
+  const sorted = [...titles].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+  assert.deepEqual(titles.map((t) => t.toLowerCase()[0]), sorted.map((t) => t.toLowerCase()[0]), titles.join(' | '));
+  assert.equal(roles.filter((r) => r === 'facets').length, 1, 'the facets, fetched once');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
