@@ -27,14 +27,13 @@
 //! [`Lexicon::take_missing`] and runs it again, so the planning of what a query needs is the
 //! search itself and cannot drift from it.
 
-use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use fst::Automaton;
 
 use super::format::{put_varint, unframe, FileKind, Reader};
 use super::manifest::FileEntry;
+use super::parts::{check_starts, Parts};
 use super::words::{Completions, Words};
 use crate::engine::error::FormatError;
 
@@ -42,17 +41,11 @@ use crate::engine::error::FormatError;
 #[derive(Debug)]
 pub struct Lexicon {
     n_terms: u32,
-    shards: Vec<Shard>,
-    missing: RefCell<BTreeSet<usize>>,
-}
-
-#[derive(Debug)]
-struct Shard {
-    /// The smallest key it may hold (empty for the first shard).
-    first_key: Vec<u8>,
-    first: u32,
-    entry: Option<FileEntry>,
-    data: Option<ShardData>,
+    /// Per shard, the smallest key it may hold (empty for the first shard).
+    first_keys: Vec<Vec<u8>>,
+    /// Per shard, its first ordinal.
+    firsts: Vec<u32>,
+    shards: Parts<ShardData>,
 }
 
 /// The opened contents of a shard (or of a whole dictionary).
@@ -97,11 +90,7 @@ impl Lexicon {
     pub fn whole(keys: fst::Map<Vec<u8>>, words: Option<Words>) -> Lexicon {
         let n_terms = keys.len() as u32;
         let data = ShardData { keys, words, first: 0, df: Vec::new() };
-        Lexicon {
-            n_terms,
-            shards: vec![Shard { first_key: Vec::new(), first: 0, entry: None, data: Some(data) }],
-            missing: Default::default(),
-        }
+        Lexicon { n_terms, first_keys: vec![Vec::new()], firsts: vec![0], shards: Parts::whole(data) }
     }
 
     /// A sharded dictionary of `n_terms` keys, nothing attached: shard `i` (manifest entry
@@ -112,31 +101,28 @@ impl Lexicon {
         starts: &[u32],
         entries: Vec<FileEntry>,
     ) -> Result<Lexicon, FormatError> {
+        check_starts("dictionary shards", n_terms, starts, entries.len())?;
         let bad = |what: &str| FormatError::Manifest(format!("dictionary shards: {what}"));
-        if first_keys.len() != entries.len() || starts.len() != entries.len() {
-            return Err(bad("as many first keys, first ordinals and files are needed"));
+        if first_keys.len() != entries.len() {
+            return Err(bad("as many first keys as files are needed"));
         }
-        if n_terms > 0 && (starts.first() != Some(&0) || first_keys.first().is_some_and(|k| !k.is_empty())) {
+        if first_keys.first().is_some_and(|k| !k.is_empty()) {
             return Err(bad("the first shard must start at the first key"));
-        }
-        if !starts.windows(2).all(|w| w[0] < w[1]) || starts.last().is_some_and(|&l| l >= n_terms.max(1)) {
-            return Err(bad("first ordinals must increase within the terms"));
         }
         if !first_keys.windows(2).all(|w| w[0] < w[1]) {
             return Err(bad("first keys must increase"));
         }
-        let shards = first_keys
-            .iter()
-            .zip(starts)
-            .zip(entries)
-            .map(|((k, &first), e)| Shard { first_key: k.as_bytes().to_vec(), first, entry: Some(e), data: None })
-            .collect();
-        Ok(Lexicon { n_terms, shards, missing: Default::default() })
+        Ok(Lexicon {
+            n_terms,
+            first_keys: first_keys.iter().map(|k| k.as_bytes().to_vec()).collect(),
+            firsts: starts.to_vec(),
+            shards: Parts::listed(entries),
+        })
     }
 
-    /// Attaches shard `entry` (one this dictionary lists); `with_words` for text terms.
+    /// Attaches shard `entry` (one this dictionary lists) of `kind`.
     pub fn attach(&mut self, entry: &FileEntry, kind: FileKind, bytes: &[u8]) -> Result<(), FormatError> {
-        let Some(i) = self.shards.iter().position(|s| s.entry.as_ref() == Some(entry)) else {
+        let Some(i) = self.shards.position(entry) else {
             return Err(FormatError::Manifest(format!("`{}` is not a shard of this dictionary", entry.name)));
         };
         let name = &entry.name;
@@ -144,12 +130,12 @@ impl Lexicon {
         let mut r = Reader::new(name, payload);
         let first = r.varint_u32()?;
         let count = r.varint_u32()?;
-        let end = self.shards.get(i + 1).map_or(self.n_terms, |s| s.first);
-        if first != self.shards[i].first || Some(count) != end.checked_sub(first) {
+        let end = self.firsts.get(i + 1).map_or(self.n_terms, |&e| e);
+        if first != self.firsts[i] || Some(count) != end.checked_sub(first) {
             return Err(r.corrupt(format!(
                 "terms {first}..{} where the manifest expects {}..{end} (a shard of another index?)",
                 u64::from(first) + u64::from(count),
-                self.shards[i].first
+                self.firsts[i]
             )));
         }
         let len = r.count(payload.len(), "FST byte")?;
@@ -175,8 +161,7 @@ impl Lexicon {
         if !r.is_empty() {
             return Err(r.corrupt("bytes after the document frequencies"));
         }
-        self.shards[i].data = Some(ShardData { keys, words, first, df });
-        self.missing.borrow_mut().remove(&i);
+        self.shards.set(i, ShardData { keys, words, first, df });
         Ok(())
     }
 
@@ -192,54 +177,40 @@ impl Lexicon {
 
     /// Whether the dictionary comes in shards.
     pub fn is_sharded(&self) -> bool {
-        self.shards.iter().any(|s| s.entry.is_some())
+        self.shards.is_listed()
     }
 
     /// The shards not attached yet.
     pub fn missing_all(&self) -> Vec<FileEntry> {
-        self.shards.iter().filter(|s| s.data.is_none()).filter_map(|s| s.entry.clone()).collect()
+        self.shards.missing_all()
     }
 
-    /// Whether reads asked for parts not attached since the last [`Self::take_missing`].
+    /// Whether reads asked for shards not attached since the last [`Self::take_missing`].
     pub fn has_missing(&self) -> bool {
-        !self.missing.borrow().is_empty()
+        self.shards.has_missing()
     }
 
     /// The shards reads reached but found missing since the last call, in order.
     pub fn take_missing(&self) -> Vec<FileEntry> {
-        let asked = std::mem::take(&mut *self.missing.borrow_mut());
-        asked
-            .into_iter()
-            .filter(|&i| self.shards[i].data.is_none())
-            .filter_map(|i| self.shards[i].entry.clone())
-            .collect()
+        self.shards.take_missing()
     }
 
     fn shard_of_key(&self, key: &[u8]) -> usize {
-        self.shards.partition_point(|s| s.first_key.as_slice() <= key).saturating_sub(1)
+        self.first_keys.partition_point(|k| k.as_slice() <= key).saturating_sub(1)
     }
 
     fn shard_of_ordinal(&self, ordinal: u32) -> Option<usize> {
-        (ordinal < self.n_terms).then(|| self.shards.partition_point(|s| s.first <= ordinal).saturating_sub(1))
-    }
-
-    /// The shard at `i`, recording it as missing when it is not attached.
-    fn data(&self, i: usize) -> Option<&ShardData> {
-        let shard = self.shards.get(i)?;
-        if shard.data.is_none() {
-            self.missing.borrow_mut().insert(i);
-        }
-        shard.data.as_ref()
+        (ordinal < self.n_terms).then(|| self.firsts.partition_point(|&f| f <= ordinal).saturating_sub(1))
     }
 
     /// The shard whose key range holds `key`.
     pub fn shard_for_key(&self, key: &[u8]) -> Option<&ShardData> {
-        self.data(self.shard_of_key(key))
+        self.shards.get(self.shard_of_key(key))
     }
 
     /// The shard holding `ordinal`.
     pub fn shard_for_ordinal(&self, ordinal: u32) -> Option<&ShardData> {
-        self.data(self.shard_of_ordinal(ordinal)?)
+        self.shards.get(self.shard_of_ordinal(ordinal)?)
     }
 
     /// Whether the shard of `key` is at hand (recording it when not).
@@ -280,7 +251,7 @@ impl Lexicon {
 
     /// Prefixes with stored completions, over the attached shards.
     pub fn completion_prefixes(&self) -> usize {
-        self.shards.iter().filter_map(|s| s.data.as_ref()?.words.as_ref()).map(Words::completion_prefixes).sum()
+        self.shards.attached().filter_map(|s| s.words.as_ref()).map(Words::completion_prefixes).sum()
     }
 
     /// The key of `ordinal`.
@@ -302,12 +273,12 @@ impl Lexicon {
     /// theirs; a shard is skipped when the automaton accepts no such start.
     pub fn for_each_shard<A: Automaton>(&self, aut: &A, mut visit: impl FnMut(&ShardData) -> ControlFlow<()>) {
         for i in 0..self.shards.len() {
-            let lo = self.shards[i].first_key.as_slice();
-            let hi = self.shards.get(i + 1).map(|s| s.first_key.as_slice());
+            let lo = self.first_keys[i].as_slice();
+            let hi = self.first_keys.get(i + 1).map(Vec::as_slice);
             if !may_reach(aut, lo, hi) {
                 continue;
             }
-            let Some(data) = self.data(i) else { continue };
+            let Some(data) = self.shards.get(i) else { continue };
             if visit(data).is_break() {
                 return;
             }

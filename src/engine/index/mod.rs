@@ -15,6 +15,7 @@ pub mod format;
 pub mod lexicon;
 pub mod manifest;
 pub mod pairs;
+pub mod parts;
 pub mod postings;
 pub mod read;
 pub mod topicfile;

@@ -35,6 +35,7 @@
 
 use super::format::{put_varint, FileKind, Reader};
 use super::manifest::FileEntry;
+use super::parts::{check_starts, Parts};
 use crate::engine::error::FormatError;
 
 /// Lists per block of the skip table.
@@ -175,119 +176,88 @@ impl ListWriter {
 #[derive(Debug)]
 pub struct ListFile {
     n_terms: u32,
-    slots: Vec<Slot>,
-    missing: std::cell::RefCell<std::collections::BTreeSet<usize>>,
-}
-
-/// A part of a [`ListFile`]: its first ordinal, its manifest entry (chunks) and, once
-/// attached, its bytes.
-#[derive(Debug)]
-struct Slot {
-    first: u32,
-    entry: Option<FileEntry>,
-    part: Option<ListPart>,
+    /// First ordinal of each part.
+    firsts: Vec<u32>,
+    parts: Parts<ListPart>,
 }
 
 impl ListFile {
     /// Opens a whole framed file of `kind` (postings or positions).
     pub fn open(name: &str, kind: FileKind, bytes: Vec<u8>) -> Result<Self, FormatError> {
         let part = ListPart::open(name, kind, bytes)?;
-        Ok(ListFile {
-            n_terms: part.n_terms,
-            slots: vec![Slot { first: 0, entry: None, part: Some(part) }],
-            missing: Default::default(),
-        })
+        Ok(ListFile { n_terms: part.n_terms, firsts: vec![0], parts: Parts::whole(part) })
     }
 
     /// A list file in chunks, none attached yet: chunk `i` (manifest entry `entries[i]`) holds
     /// the lists of ordinals `starts[i]..starts[i + 1]` (the last up to `n_terms`).
     pub fn chunked(n_terms: u32, starts: &[u32], entries: Vec<FileEntry>) -> Result<Self, FormatError> {
-        let bad = |what: String| FormatError::Manifest(what);
-        if starts.len() != entries.len() {
-            return Err(bad(format!("{} list chunks listed for {} chunk starts", entries.len(), starts.len())));
-        }
-        if n_terms > 0 && starts.first() != Some(&0) {
-            return Err(bad("the first list chunk does not start at term 0".into()));
-        }
-        if !starts.windows(2).all(|w| w[0] < w[1]) || starts.last().is_some_and(|&l| l >= n_terms) {
-            return Err(bad("list chunk starts are not increasing within the terms".into()));
-        }
-        let slots = starts.iter().zip(entries).map(|(&first, e)| Slot { first, entry: Some(e), part: None }).collect();
-        Ok(ListFile { n_terms, slots, missing: Default::default() })
+        check_starts("list chunks", n_terms, starts, entries.len())?;
+        Ok(ListFile { n_terms, firsts: starts.to_vec(), parts: Parts::listed(entries) })
     }
 
     /// Attaches chunk `entry` (one this file lists) of `kind`.
     pub fn attach(&mut self, entry: &FileEntry, kind: FileKind, bytes: Vec<u8>) -> Result<(), FormatError> {
-        let Some(i) = self.slots.iter().position(|s| s.entry.as_ref() == Some(entry)) else {
+        let Some(i) = self.parts.position(entry) else {
             return Err(FormatError::Manifest(format!("`{}` is not a chunk of this list file", entry.name)));
         };
         let part = ListPart::open(&entry.name, kind, bytes)?;
-        let end = self.slots.get(i + 1).map_or(self.n_terms, |s| s.first);
-        if part.n_terms != end - self.slots[i].first {
+        let expected = self.firsts.get(i + 1).map_or(self.n_terms, |&e| e) - self.firsts[i];
+        if part.n_terms != expected {
             return Err(FormatError::Corrupt {
                 file: entry.name.clone(),
-                what: format!(
-                    "{} lists, expected {} (a chunk of another index?)",
-                    part.n_terms,
-                    end - self.slots[i].first
-                ),
+                what: format!("{} lists, expected {expected} (a chunk of another index?)", part.n_terms),
             });
         }
-        self.slots[i].part = Some(part);
-        self.missing.borrow_mut().remove(&i);
+        self.parts.set(i, part);
         Ok(())
     }
 
     /// Whether the lists come in chunks.
     pub fn is_chunked(&self) -> bool {
-        self.slots.iter().any(|s| s.entry.is_some())
+        self.parts.is_listed()
     }
 
     /// The chunks not attached yet.
     pub fn missing_all(&self) -> Vec<FileEntry> {
-        self.slots.iter().filter(|s| s.part.is_none()).filter_map(|s| s.entry.clone()).collect()
+        self.parts.missing_all()
     }
 
-    /// Whether reads asked for parts not attached since the last [`Self::take_missing`].
+    /// Whether reads asked for chunks not attached since the last [`Self::take_missing`].
     pub fn has_missing(&self) -> bool {
-        !self.missing.borrow().is_empty()
+        self.parts.has_missing()
     }
 
     /// The chunks reads asked for but found missing since the last call, in order.
     pub fn take_missing(&self) -> Vec<FileEntry> {
-        let asked = std::mem::take(&mut *self.missing.borrow_mut());
-        asked
-            .into_iter()
-            .filter(|&i| self.slots[i].part.is_none())
-            .filter_map(|i| self.slots[i].entry.clone())
-            .collect()
+        self.parts.take_missing()
     }
 
     /// Whether list `ordinal` can be read now.
     pub fn is_loaded(&self, ordinal: u32) -> bool {
-        self.slot_of(ordinal).is_some_and(|i| self.slots[i].part.is_some())
+        self.part_of(ordinal).is_some_and(|i| self.parts.peek(i).is_some())
     }
 
-    fn slot_of(&self, ordinal: u32) -> Option<usize> {
-        (ordinal < self.n_terms).then(|| self.slots.partition_point(|s| s.first <= ordinal).saturating_sub(1))
+    fn part_of(&self, ordinal: u32) -> Option<usize> {
+        (ordinal < self.n_terms).then(|| self.firsts.partition_point(|&f| f <= ordinal).saturating_sub(1))
+    }
+
+    /// A part's file name, for errors that are about the lists as a whole.
+    fn any_name(&self) -> &str {
+        self.parts.attached().next().map_or("lists", |p| p.name.as_str())
     }
 
     /// The part holding `ordinal` and the ordinal within it.
     fn locate(&self, ordinal: u32) -> Result<(&ListPart, u32), FormatError> {
-        let Some(i) = self.slot_of(ordinal) else {
-            let name = self.slots.first().and_then(|s| s.part.as_ref()).map_or("lists", |p| p.name.as_str());
+        let Some(i) = self.part_of(ordinal) else {
             return Err(FormatError::Corrupt {
-                file: name.to_string(),
+                file: self.any_name().to_string(),
                 what: format!("term ordinal {ordinal} out of range ({} terms)", self.n_terms),
             });
         };
-        let slot = &self.slots[i];
-        match &slot.part {
-            Some(part) => Ok((part, ordinal - slot.first)),
+        match self.parts.get(i) {
+            Some(part) => Ok((part, ordinal - self.firsts[i])),
             None => {
-                self.missing.borrow_mut().insert(i);
-                let file = slot.entry.as_ref().map_or_else(String::new, |e| e.name.clone());
-                Err(FormatError::NotLoaded { file })
+                Err(FormatError::NotLoaded { file: self.parts.entry(i).map_or_else(String::new, |e| e.name.clone()) })
             }
         }
     }
@@ -329,8 +299,7 @@ impl ListFile {
     /// Decodes the frequency codes [`ListFile::doc_ids_into`] returned, for `n` postings:
     /// (title, abstract, authors) per posting, escaped codes included.
     pub fn frequencies(&self, codes: &[u8], n: usize) -> Result<Vec<[u16; 3]>, FormatError> {
-        let name = self.slots.iter().find_map(|s| s.part.as_ref()).map_or("lists", |p| p.name.as_str());
-        frequencies(name, codes, n)
+        frequencies(self.any_name(), codes, n)
     }
 
     /// The postings of `ordinal`.

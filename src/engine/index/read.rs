@@ -7,7 +7,7 @@ use super::docs::DocStore;
 use super::facets::{self, Column, Facets};
 use super::format::{content_hash, unframe, FileKind};
 use super::lexicon::Lexicon;
-use super::manifest::{FileEntry, Manifest};
+use super::manifest::{FileEntry, Manifest, Split};
 use super::pairs::PairTable;
 use super::postings::ListFile;
 use super::words::Words;
@@ -121,29 +121,24 @@ impl Index {
             verify_entry(&entry, &bytes)?;
             Ok((entry, bytes))
         };
-        type Shards = (Vec<String>, Vec<u32>, Vec<FileEntry>);
-        let sharded = |kind: FileKind| -> Result<Option<Shards>, FormatError> {
+        // A sharded role's split and files, when the manifest splits it. (An empty dictionary,
+        // such as the names of a corpus without authors, has a split and no file.)
+        let split_of = |kind: FileKind| -> Result<Option<(&Split, Vec<FileEntry>)>, FormatError> {
             let entries: Vec<FileEntry> = manifest.files_of(kind).cloned().collect();
-            // (An empty dictionary, such as the names of a corpus without authors, has a split
-            // and no shard.)
-            let Some(split) = manifest.split(kind) else {
-                return match entries.is_empty() {
-                    true => Ok(None),
-                    false => Err(FormatError::Manifest(format!("`{}` files listed without their split", kind.role()))),
-                };
-            };
-            Ok(Some((split.keys.clone(), split.starts.clone(), entries)))
+            match manifest.split(kind) {
+                Some(split) => Ok(Some((split, entries))),
+                None if entries.is_empty() => Ok(None),
+                None => Err(FormatError::Manifest(format!("`{}` files listed without their split", kind.role()))),
+            }
         };
         let lists = |kind: FileKind, n: u32| -> Result<ListFile, FormatError> {
-            let entries: Vec<FileEntry> = manifest.files_of(kind).cloned().collect();
-            let split = manifest
-                .split(kind)
-                .ok_or_else(|| FormatError::Manifest(format!("`{}` files listed without their split", kind.role())))?;
+            let (split, entries) = split_of(kind)?
+                .ok_or_else(|| FormatError::Manifest(format!("no split of `{}` listed", kind.role())))?;
             ListFile::chunked(n, &split.starts, entries)
         };
-        let (terms, postings) = match sharded(FileKind::Lexicon)? {
-            Some((keys, starts, entries)) => (
-                Lexicon::sharded(manifest.terms, &keys, &starts, entries)?,
+        let (terms, postings) = match split_of(FileKind::Lexicon)? {
+            Some((split, entries)) => (
+                Lexicon::sharded(manifest.terms, &split.keys, &split.starts, entries)?,
                 lists(FileKind::PostingsChunk, manifest.terms)?,
             ),
             None => {
@@ -173,11 +168,8 @@ impl Index {
         let (docs, doc_ids) = if manifest.docs_per_chunk > 0 {
             let chunks: Vec<FileEntry> = manifest.files_of(FileKind::DocsChunk).cloned().collect();
             let docs = DocStore::chunked(manifest.papers, manifest.docs_per_chunk, chunks)?;
-            let ids = match manifest.split(FileKind::DocIdShard) {
-                Some(split) => {
-                    let entries: Vec<FileEntry> = manifest.files_of(FileKind::DocIdShard).cloned().collect();
-                    Lexicon::sharded(split.total, &split.keys, &split.starts, entries)?
-                }
+            let ids = match split_of(FileKind::DocIdShard)? {
+                Some((split, entries)) => Lexicon::sharded(split.total, &split.keys, &split.starts, entries)?,
                 None => {
                     let (e, b) = get(FileKind::DocIds)?;
                     let ids = open_fst(&e, FileKind::DocIds, &b)?;
@@ -209,9 +201,9 @@ impl Index {
         } else {
             (Facets::default(), false)
         };
-        let (names, name_postings) = match sharded(FileKind::NameLexicon)? {
-            Some((keys, starts, entries)) => (
-                Lexicon::sharded(manifest.names, &keys, &starts, entries)?,
+        let (names, name_postings) = match split_of(FileKind::NameLexicon)? {
+            Some((split, entries)) => (
+                Lexicon::sharded(manifest.names, &split.keys, &split.starts, entries)?,
                 lists(FileKind::NamePostingsChunk, manifest.names)?,
             ),
             None => {
@@ -229,11 +221,8 @@ impl Index {
             }
         };
         // Chunked positions: present from the start, each chunk fetched when a phrase reads it.
-        let positions = match manifest.split(FileKind::PositionsChunk) {
-            Some(split) => {
-                let entries: Vec<FileEntry> = manifest.files_of(FileKind::PositionsChunk).cloned().collect();
-                Some(ListFile::chunked(split.total, &split.starts, entries)?)
-            }
+        let positions = match split_of(FileKind::PositionsChunk)? {
+            Some((split, entries)) => Some(ListFile::chunked(split.total, &split.starts, entries)?),
             None => None,
         };
         Ok(Index {
