@@ -5,12 +5,19 @@
 // until its results are painted); the second runs with them cached. "Painted" is the task
 // after the next animation frame; "DOM updated" is when the result list has been rendered.
 //
+// The second pass also runs under a Chromium trace, which splits each keystroke's main-thread
+// work (every task from the input event to the next keystroke) into script, style and layout,
+// and paint: the work that has to fit in one frame (16.7 ms) for the results to follow the
+// keys without a dropped frame. "Painted" adds to that the wait for the display's next frame
+// (0–16.7 ms, however little work there was).
+//
 //   node bench/browser/keystrokes.mjs [SITE]
+import fs from 'node:fs';
 import { serve } from '../../tests/e2e/server.mjs';
 import { launch } from '../../tests/e2e/browser.mjs';
 
 const [site = 'dist'] = process.argv.slice(2);
-const PHRASES = [
+const PHRASES = process.env.KEYSTROKE_PHRASES ? process.env.KEYSTROKE_PHRASES.split(',') : [
   'quantization of large language models',
   'scaling laws for neural machine translation',
   'physics informed neural networks',
@@ -32,6 +39,8 @@ await page.waitForFunction(() => performance.getEntriesByName('papersift-first-r
 const box = page.getByRole('searchbox', { name: 'Search papers' });
 const passes = [];
 for (const pass of ['first pass (shards fetched as words are typed)', 'second pass (shards cached)']) {
+  const traced = passes.length === 1;
+  if (traced) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
   await page.evaluate(() => { window.__papersiftKeystrokes = []; window.__papersiftRenderMs = []; });
   for (const phrase of PHRASES) {
     await box.fill('');
@@ -42,6 +51,52 @@ for (const pass of ['first pass (shards fetched as words are typed)', 'second pa
   const dom = await page.evaluate(() => window.__papersiftRenderMs ?? []);
   passes.push(keys);
   console.log(`${pass}:\n  input to results painted: ${fmt(keys)}\n  input to DOM updated:     ${fmt(dom)}`);
+  if (traced) {
+    const trace = await browser.stopTracing();
+    if (process.env.KEYSTROKE_TRACE) fs.writeFileSync(process.env.KEYSTROKE_TRACE, trace);
+    breakdown(JSON.parse(trace.toString()));
+  }
 }
 await browser.close();
 await server.close();
+
+/** Main-thread work per keystroke from a trace: the renderer's top-level tasks from each
+ * `input` event's task up to the next one's (at most 1 s), split by what ran inside them. */
+function breakdown(trace) {
+  const events = trace.traceEvents ?? trace;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' &&
+    events.some((x) => x.pid === e.pid && x.tid === e.tid && x.name === 'EventDispatch' && x.args?.data?.type === 'input'));
+  if (!main) return console.log('  (no renderer main thread with input events in the trace)');
+  const on = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X').sort((a, b) => a.ts - b.ts);
+  // Top-level tasks (the scheduler's task events nest: the outermost ones only).
+  const tasks = [];
+  for (const e of on) {
+    if ((e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && !(tasks.length && e.ts < tasks.at(-1).ts + tasks.at(-1).dur)) tasks.push(e);
+  }
+  const inputs = on.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'input').map((e) => e.ts);
+  const kinds = {
+    script: ['FunctionCall', 'EventDispatch', 'TimerFire', 'FireAnimationFrame', 'RunMicrotasks', 'v8.run'],
+    'style+layout': ['UpdateLayoutTree', 'Layout', 'RecalculateStyles', 'HitTest'],
+    paint: ['PrePaint', 'Paint', 'Layerize', 'Commit', 'UpdateLayer', 'CompositeLayers', 'PaintImage'],
+  };
+  const rows = { total: [], script: [], 'style+layout': [], paint: [] };
+  for (let i = 0; i < inputs.length; i++) {
+    const owner = tasks.findLast((t) => t.ts <= inputs[i]) ?? { ts: inputs[i] };
+    const end = Math.min(inputs[i + 1] !== undefined ? (tasks.findLast((t) => t.ts <= inputs[i + 1])?.ts ?? inputs[i + 1]) : Infinity, owner.ts + 1e6);
+    const inWindow = (e) => e.ts >= owner.ts && e.ts < end;
+    rows.total.push(tasks.filter(inWindow).reduce((a, t) => a + t.dur, 0) / 1000);
+    for (const [kind, names] of Object.entries(kinds)) {
+      // Outermost events of the kind only (a FunctionCall inside an EventDispatch counts once).
+      let covered = -1;
+      let sum = 0;
+      for (const e of on) {
+        if (!inWindow(e) || !names.includes(e.name) || e.ts < covered) continue;
+        sum += e.dur;
+        covered = e.ts + e.dur;
+      }
+      rows[kind].push(sum / 1000);
+    }
+  }
+  console.log(`  main-thread work per keystroke (trace of this pass, ${inputs.length} input events):`);
+  for (const [k, xs] of Object.entries(rows)) console.log(`    ${k.padEnd(13)} ${fmt(xs)}`);
+}

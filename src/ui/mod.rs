@@ -59,7 +59,7 @@ pub fn want_files(missing: Vec<crate::engine::index::manifest::FileEntry>) {
 }
 
 /// Fetches chunks and shards in parallel and attaches them.
-async fn fetch_chunks(entries: &[crate::engine::index::manifest::FileEntry]) -> Result<(), api::LoadError> {
+pub(crate) async fn fetch_chunks(entries: &[crate::engine::index::manifest::FileEntry]) -> Result<(), api::LoadError> {
     let fetched = futures::future::join_all(entries.iter().map(|e| api::fetch_bytes(&e.name, false))).await;
     for (entry, bytes) in entries.iter().zip(fetched) {
         let bytes = bytes?;
@@ -165,7 +165,10 @@ impl Ctx {
         let push = !self.typing.get_value();
         self.typing.set_value(true);
         self.view.set(next.clone());
-        self.flush_pending_url();
+        // The address waits for a pause in typing: a keystroke drops the update the last one
+        // left pending (writing it would cost a `replaceState`, several milliseconds in
+        // Chromium, on every key).
+        self.cancel_pending_url();
         if push {
             url::write(&next, true);
         } else {
@@ -181,6 +184,13 @@ impl Ctx {
             if let Ok(h) = handle {
                 self.url_timer.set_value(Some((h, next)));
             }
+        }
+    }
+
+    /// Drops a pending typing update (a later one replaces it).
+    fn cancel_pending_url(&self) {
+        if let Some((h, _)) = self.url_timer.try_update_value(|t| t.take()).flatten() {
+            h.clear();
         }
     }
 

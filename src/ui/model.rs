@@ -9,12 +9,10 @@ use crate::viewstate::ViewState;
 use super::with_engine;
 
 /// One result row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Item {
     /// Document number.
     pub doc: u32,
-    /// Changes whenever what the row shows changes (the list's key).
-    pub key: u64,
     /// The paper's id.
     pub id: String,
     /// Title with matches marked.
@@ -99,14 +97,8 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             .map_while(|h| engine.index.docs.get(h.doc).ok().map(|p| (h, p)))
             .map(|(h, p)| {
                 let (title, snippet) = (highlighter.mark(&p.title), highlighter.snippet(&p.abstract_text));
-                // The topic chip is left out: it appears by itself when topics load, so the row
-                // (and the keyboard focus on it) stays.
-                let key = xxhash_rust::xxh3::xxh3_64(
-                    format!("{}|{:?}|{}|{:?}", h.doc, title.ranges, snippet.text, snippet.ranges).as_bytes(),
-                );
                 Item {
                     doc: h.doc,
-                    key,
                     id: p.id,
                     title,
                     snippet,

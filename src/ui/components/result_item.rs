@@ -18,7 +18,12 @@ pub fn modified(ev: &leptos::ev::MouseEvent) -> bool {
 
 /// Opens a paper from the current view.
 pub fn paper_view(ctx: &Ctx, id: &str) -> ViewState {
-    let mut next = ctx.view.get_untracked().without_notes();
+    paper_view_of(&ctx.view.get_untracked(), id)
+}
+
+/// Opens a paper from `view`.
+pub fn paper_view_of(view: &ViewState, id: &str) -> ViewState {
+    let mut next = view.without_notes();
     next.paper = Some(id.to_string());
     next
 }
@@ -31,49 +36,58 @@ fn authors_line(authors: &[String]) -> Option<String> {
     }
 }
 
-/// A result row.
+/// A result row. The row lives as long as its paper stays in the results (the list is keyed by
+/// paper), so a keystroke that keeps a paper on the page only updates its marks and links
+/// instead of rebuilding it: `item` is what the row shows, read from the current results.
 #[component]
 pub fn ResultItem(
-    /// The row.
-    item: Item,
-    /// Its position in the list (for ids and keyboard focus).
-    index: usize,
+    /// The row's paper, from the current results (the last value it had once the paper has
+    /// left them, while the row is being removed).
+    item: Memo<Item>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let target = paper_view(&ctx, &item.id);
-    let href = url::href(&target);
-    let open = move |ev: leptos::ev::MouseEvent| {
-        if !modified(&ev) {
-            ev.prevent_default();
-            ctx.navigate(target.clone());
+    // What does not change while the row lives.
+    let Item { doc, id, title, links, date, listed, categories, authors, .. } = item.get_untracked();
+    let href = {
+        let id = id.clone();
+        move || ctx.view.with(|v| url::href(&paper_view_of(v, &id)))
+    };
+    let open = {
+        let id = id.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            if !modified(&ev) {
+                ev.prevent_default();
+                ctx.navigate(paper_view(&ctx, &id));
+            }
         }
     };
-    let when = item.date.clone().or(item.listed.clone());
-    let categories = item.categories.clone();
-    let doc = item.doc;
-    let (save_id, save_title) = (item.id.clone(), item.title.text.clone());
+    let when = date.or(listed);
+    let (heading, labelled_by) = (format!("r{doc}"), format!("r{doc}"));
+    let (save_id, save_title) = (id, title.text);
+    let title = Memo::new(move |_| item.with(|i| i.title.clone()));
+    let snippet = Memo::new(move |_| item.with(|i| i.snippet.clone()));
     view! {
         <li class="result">
-            <article aria-labelledby=format!("r{index}")>
-                <h3 class="result-title" id=format!("r{index}")>
-                    <a href=href on:click=open data-result=index.to_string()>
-                        <MarkedText marked=item.title.clone()/>
+            <article aria-labelledby=labelled_by>
+                <h3 class="result-title" id=heading>
+                    <a href=href on:click=open data-result="">
+                        <MarkedText marked=title/>
                     </a>
                 </h3>
                 <p class="meta">
                     {when.map(|d| view! { <span class="date">{d}</span> })}
                     {categories.into_iter().take(3).map(|c| view! { <span class="cat">{c}</span> }).collect_view()}
-                    {authors_line(&item.authors).map(|a| view! { <span class="authors">{a}</span> })}
+                    {authors_line(&authors).map(|a| view! { <span class="authors">{a}</span> })}
                 </p>
                 <p class="snippet">
-                    <MarkedText marked=item.snippet.clone()/>
+                    <MarkedText marked=snippet/>
                 </p>
                 <div class="badges-row">
                     {move || {
                         ctx.extras.track();
                         crate::ui::model::topic_of(doc).map(|(t, label)| view! { <TopicChip topic=t label=label/> })
                     }}
-                    <LinkBadges links=item.links.clone()/>
+                    <LinkBadges links=links/>
                     <SaveButton id=save_id title=save_title/>
                 </div>
             </article>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::perf;
 use super::result_item::ResultItem;
 use super::zero_results::ZeroResults;
-use crate::ui::model::ResultsModel;
+use crate::ui::model::{Item, ResultsModel};
 use crate::ui::Ctx;
 
 /// The list.
@@ -38,10 +38,19 @@ pub fn ResultList(
                 <p class="loading-more" role="status">"Searching…"</p>
             </Show>
             <ol class="results" aria-label=label>
+                // Keyed by paper: a row stays while its paper does (see `ResultItem`).
                 <For
-                    each=move || results.get().items.into_iter().enumerate()
-                    key=|(i, item)| (*i, item.key)
-                    children=move |(i, item)| view! { <ResultItem item=item index=i/> }
+                    each=move || results.with(|r| r.items.iter().map(|i| i.doc).collect::<Vec<_>>())
+                    key=|doc| *doc
+                    children=move |doc| {
+                        let item = Memo::new(move |last: Option<&Item>| {
+                            results
+                                .with(|r| r.items.iter().find(|i| i.doc == doc).cloned())
+                                .or_else(|| last.cloned())
+                                .unwrap_or_default()
+                        });
+                        view! { <ResultItem item=item/> }
+                    }
                 />
             </ol>
             <Show when=move || results.with(|r| r.pending > 0)>
