@@ -360,6 +360,8 @@ struct Scratch {
     touched: Vec<u32>,
     docs: Vec<u32>,
     counts: Vec<u32>,
+    /// Counts per author name, all zero between searches.
+    name_counts: Vec<u32>,
 }
 
 /// What [`Accumulators::add`] needs of the term being scanned.
@@ -1420,9 +1422,13 @@ impl Engine {
     }
 
     fn facet_counts(&self, hits: &[Hit]) -> FacetCounts {
+        if hits.is_empty() {
+            // Nothing to count (and the buffers below would be sized to every value for it).
+            return FacetCounts::default();
+        }
         let facets = &self.index.facets;
         let mut guard = self.scratch.borrow_mut();
-        let counts = &mut guard.counts;
+        let Scratch { counts, name_counts, .. } = &mut *guard;
         // Counts per value of a column over the hits, into a reused buffer; the non-zero ones
         // come back as (count, value ordinal).
         let mut count = |col: &Column| -> Vec<(u32, u32)> {
@@ -1466,7 +1472,9 @@ impl Engine {
         if let Some(col) = self.index.authors.as_ref().filter(|_| hits.len() <= MAX_AUTHOR_FACET_HITS) {
             // Hundreds of thousands of names on a big corpus: count only the names the hits
             // carry (not a pass over every name), and pick the top 30 before touching strings.
-            counts.clear();
+            // The buffer stays zeroed between searches (only the names seen are reset), so a
+            // search does not clear a slot per name either.
+            let counts = name_counts;
             counts.resize(col.values.len(), 0);
             let mut seen: Vec<u32> = Vec::new();
             for h in hits {
@@ -1481,6 +1489,9 @@ impl Engine {
             if list.len() > MAX_AUTHOR_FACETS {
                 list.select_nth_unstable_by(MAX_AUTHOR_FACETS - 1, by_count);
                 list.truncate(MAX_AUTHOR_FACETS);
+            }
+            for &o in &seen {
+                counts[o as usize] = 0;
             }
             list.sort_by(by_count);
             out.authors = named(col, list);
@@ -1744,6 +1755,43 @@ mod tests {
         let papers = corpus.finish().expect("there are papers").papers;
         let built = crate::engine::index::build_index(&papers, &Default::default(), &mut |_, _| {});
         Engine::new(built.open().expect("the built index opens"))
+    }
+
+    #[test]
+    fn author_counts_are_per_search() {
+        use crate::engine::corpus::{CorpusBuilder, ReadOptions, SourceFormat};
+        // Ada writes every graph paper and every third paper on learning; Bo writes the rest.
+        let lines: Vec<String> = (0..12)
+            .map(|i| {
+                let (title, authors) = if i < 4 {
+                    (format!("Graph study {i}"), vec!["Ada Lovelace"])
+                } else if i % 3 == 0 {
+                    (format!("Learning study {i}"), vec!["Ada Lovelace", "Bo Chen"])
+                } else {
+                    (format!("Learning study {i}"), vec!["Bo Chen"])
+                };
+                serde_json::json!({"id": format!("p{i}"), "title": title, "abstract": "A study.", "authors": authors})
+                    .to_string()
+            })
+            .collect();
+        let mut corpus = CorpusBuilder::new(ReadOptions::default());
+        corpus.read("papers.jsonl", SourceFormat::JsonLines, lines.join("\n").as_bytes()).expect("the papers read");
+        let papers = corpus.finish().expect("there are papers").papers;
+        let built = crate::engine::index::build_index(&papers, &Default::default(), &mut |_, _| {});
+        let mut index = built.open().expect("the built index opens");
+        let authors = built.bytes(crate::engine::index::format::FileKind::Authors).expect("an authors file");
+        index.attach_authors(authors.to_vec()).expect("the authors attach");
+        let engine = Engine::new(index);
+        let authors_of = |q: &str| engine.search(&Request::new(q)).facets.expect("facets").authors;
+        let graph = vec![("Ada Lovelace".to_string(), 4)];
+        let learning = vec![("Bo Chen".to_string(), 8), ("Ada Lovelace".to_string(), 2)];
+        // The same counts however the searches follow one another (nothing left over from the
+        // previous search's names, nothing missing).
+        assert_eq!(authors_of("graph"), graph);
+        assert_eq!(authors_of("learning"), learning);
+        assert_eq!(authors_of("zebra"), Vec::new());
+        assert_eq!(authors_of("graph"), graph);
+        assert_eq!(authors_of("learning"), learning);
     }
 
     #[test]
