@@ -8,7 +8,10 @@
 // SITE is a built app with its index (`cp dist/*.* SITE/ && ln -s INDEX SITE/index`). PEERS_DATA
 // is the folder where ../shared/bench/peers wrote one corpus's indexes (`.work/data/NAME`, with
 // `pagefind/` and `minisearch.idx.json`; the MiniSearch page bundle is read from
-// `../../bundles/minisearch.js` beside it), built from the same corpus.
+// `../../bundles/minisearch.js` beside it), built from the same corpus. `bench/peers` rebuilds
+// that folder on every run: run it from a copy of its own for this bench, e.g.
+//   cp -r ../shared/bench/peers /tmp/peers-75k && /tmp/peers-75k/run.sh CORPUS --peers pagefind,minisearch --name arxiv
+//   node bench/browser/first-result.mjs SITE /tmp/peers-75k/.work/data/arxiv
 //
 // Every file goes out brotli-encoded (quality 11, as a static host would serve it; Pagefind's
 // own `.pf_*` files are gzip already and go as they are). Each run is a fresh browser context
@@ -18,7 +21,9 @@
 //              first page of papers with snippets);
 //   Pagefind   its `pagefind.js` API (`init`, `search`, `data()` of the top 10: titles);
 //   MiniSearch its library bundle and whole index (`loadJSON`, `search`, top 10 titles).
-// Bytes are what crossed the wire (CDP encodedDataLength); time is from navigation start.
+// Bytes are the response bodies the server sent for the page (as encoded on the wire, headers
+// left out); time is from navigation start. Pagefind runs with `noWorker: true` (its
+// main-thread mode): the throttling is set on the page, and a worker's fetches would escape it.
 // Prints the median over the runs and each system's ratio to papersift.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,7 +76,7 @@ show(hits.map((h) => h.title), hits.total);
 fs.writeFileSync(path.join(root, 'pf', 'index.html'), `<!doctype html><meta charset="utf-8"><title>Pagefind</title>
 <script type="module">${shown}
 const pagefind = await import('./pagefind/pagefind.js');
-const pf = pagefind.createInstance({ basePath: './pagefind/' });
+const pf = pagefind.createInstance({ basePath: new URL('./pagefind/', location.href).pathname, noWorker: true });
 await pf.init();
 const r = await pf.search(q);
 const data = await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
@@ -81,7 +86,8 @@ show(data.map((d) => d.meta?.title ?? ''), r.results.length);
 const SYSTEMS = [
   { name: 'papersift', url: (q) => `papersift/?q=${encodeURIComponent(q)}`, mark: 'papersift-first-results' },
   { name: 'Pagefind', url: (q) => `pf/?q=${encodeURIComponent(q)}`, mark: 'first-result' },
-  { name: 'MiniSearch', url: (q) => `ms/?q=${encodeURIComponent(q)}`, mark: 'first-result' },
+  // MiniSearch fetches its whole index whatever the query: timed for the first query only.
+  { name: 'MiniSearch', url: (q) => `ms/?q=${encodeURIComponent(q)}`, mark: 'first-result', once: true },
 ];
 
 const cache = path.join(os.tmpdir(), 'papersift-brotli-cache');
@@ -96,14 +102,21 @@ async function once(system, q, network) {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
   if (network) await cdp.send('Network.emulateNetworkConditions', network);
-  let bytes = 0;
-  let requests = 0;
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests += 1; });
+  const logged = server.log.length;
+  if (process.env.FIRST_RESULT_DEBUG) {
+    console.error(`${system.name} ${q} ${network ? 'throttled' : 'loopback'}`);
+    page.on('console', (m) => console.error(`  console: ${m.text()}`));
+    page.on('pageerror', (e) => console.error(`  page error: ${e}`));
+    page.on('crash', () => console.error('  page crashed'));
+  }
   try {
     await page.goto(server.url + system.url(q), { timeout: 600000 });
     await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, system.mark, { timeout: 600000, polling: 50 });
     const ms = await page.evaluate((m) => performance.getEntriesByName(m)[0].startTime, system.mark);
-    return { ms, bytes, requests };
+    // What the server sent for this page (bodies as encoded on the wire).
+    const sent = server.log.slice(logged);
+    if (process.env.FIRST_RESULT_DEBUG) for (const r of sent.filter((r) => r.status !== 200)) console.error(`  ${r.status} ${r.path}`);
+    return { ms, bytes: sent.reduce((a, r) => a + r.bytes, 0), requests: sent.length };
   } finally {
     await context.close();
   }
@@ -115,16 +128,24 @@ const secs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed
 const results = {};
 try {
   // A warm-up run of each page on loopback fills the server's brotli cache (not measured).
-  for (const q of queries) for (const s of SYSTEMS) await once(s, q, null);
+  for (const q of queries) for (const s of SYSTEMS) if (!s.once || q === queries[0]) await once(s, q, null);
+  const measuredOnce = {};
   for (const profile of profiles) {
     console.log(`\n${profile}${NETWORKS[profile] ? ' (1.6 Mbit/s down, 150 ms per request)' : ' (127.0.0.1, no throttling)'}, cold cache, median of ${runs}`);
     console.log(`${'query'.padEnd(26)} ${'system'.padEnd(11)} ${'bytes'.padStart(11)} ${'ratio'.padStart(7)} ${'requests'.padStart(8)} ${'time'.padStart(9)} ${'ratio'.padStart(7)}`);
     for (const q of queries) {
       const rows = [];
       for (const s of SYSTEMS) {
+        const key = `${profile} ${s.name}`;
+        if (s.once && measuredOnce[key]) {
+          rows.push({ ...measuredOnce[key], system: `${s.name}*` });
+          continue;
+        }
         const list = [];
         for (let i = 0; i < runs; i++) list.push(await once(s, q, NETWORKS[profile]));
-        rows.push({ system: s.name, bytes: median(list.map((r) => r.bytes)), requests: median(list.map((r) => r.requests)), ms: median(list.map((r) => r.ms)) });
+        const row = { system: s.name, bytes: median(list.map((r) => r.bytes)), requests: median(list.map((r) => r.requests)), ms: median(list.map((r) => r.ms)) };
+        if (s.once) measuredOnce[key] = row;
+        rows.push(row);
       }
       const ours = rows[0];
       for (const r of rows) {
@@ -133,6 +154,7 @@ try {
       results[`${profile} ${q}`] = rows;
     }
   }
+  console.log(`\n* measured for the first query (MiniSearch loads its whole index for any query)`);
 } finally {
   await browser.close();
   await server.close();

@@ -63,7 +63,7 @@ export function serve(root, { prefix = '/', headers = {}, brotli = null } = {}) 
 }
 
 /** `body` brotli-encoded at quality 11, from DIR when it was encoded before. */
-function encoded(dir, body) {
+export function encoded(dir, body) {
   const file = path.join(dir, `${crypto.createHash('sha256').update(body).digest('hex')}.br`);
   try {
     return fs.readFileSync(file);
