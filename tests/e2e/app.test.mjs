@@ -22,11 +22,35 @@ test('typing shows results, in the URL too', async () => {
   assert.match(await page.locator('#status').innerText(), /^82 papers/);
   await search(page).pressSequentially('quantization', { delay: 20 });
   await page.waitForFunction(() => /results? for “quantization”/.test(document.querySelector('#status')?.textContent ?? ''));
-  const titles = await resultLinks(page).allInnerTexts();
+  const titles = await resultLinks(page).allTextContents();
   assert.ok(titles.length >= 4, titles.join(' | '));
   assert.ok(titles[0].includes('Quantization'), titles[0]);
   assert.ok(await results(page).locator('mark').count() > 0, 'matches are highlighted');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'quantization');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a result that stays while typing keeps its row; its marks and links follow the query', async () => {
+  const page = await newPage(run.browser);
+  await page.goto(run.site.url);
+  await ready(page);
+  await search(page).pressSequentially('quantiz', { delay: 20 });
+  await page.waitForFunction(() => /for “quantiz”/.test(document.querySelector('#status')?.textContent ?? ''));
+  const first = results(page).getByRole('listitem').filter({ hasText: 'EQ-Net' });
+  const row = await first.elementHandle();
+  await page.evaluate((el) => { el.dataset.probe = 'kept'; }, row);
+  await search(page).pressSequentially('ation', { delay: 20 });
+  await page.waitForFunction(() => /for “quantization”/.test(document.querySelector('#status')?.textContent ?? ''));
+  // The same element (not a rebuilt row), with the new query in its link and its marks.
+  assert.equal(await page.evaluate((el) => el.isConnected && el.dataset.probe, row), 'kept');
+  const link = first.getByRole('heading').getByRole('link');
+  assert.equal(new URL(await link.getAttribute('href'), run.site.url).searchParams.get('q'), 'quantization');
+  assert.ok((await first.locator('mark').allInnerTexts()).some((m) => /^quantization$/i.test(m)), 'the whole word is marked');
+  // Other paper: a new row.
+  await search(page).fill('grokking');
+  await page.waitForFunction(() => /for “grokking”/.test(document.querySelector('#status')?.textContent ?? ''));
+  assert.equal(await page.evaluate((el) => el.isConnected, row), false);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -44,7 +68,8 @@ test('filter, sort, clear', async () => {
 
   await page.getByRole('combobox', { name: /Sort/ }).selectOption('title');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'title');
-  const titles = await resultLinks(page).allInnerTexts();
+  // (Text content: rows below the fold are not rendered, so they have no inner text.)
+  const titles = await resultLinks(page).allTextContents();
   const sorted = [...titles].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
   assert.deepEqual(titles, sorted, 'sorted by title');
 

@@ -55,7 +55,7 @@ test('hostile paper text renders as text, only http(s) links become links, the l
     await page.goto(`${srv.url}?q=quantization`);
     await ready(page);
     assert.match(await page.locator('#status').innerText(), /6 results/);
-    const titles = await page.getByRole('list', { name: 'Results' }).getByRole('heading').allInnerTexts();
+    const titles = await page.getByRole('list', { name: 'Results' }).getByRole('heading').allTextContents();
     assert.ok(titles.some((t) => t.includes('<script>window.__pwned=1</script>Quantization')), 'markup in a title shows as text');
     assert.ok(titles.some((t) => t.includes('&lt;b&gt;hostile&lt;/b&gt;')), 'entities are not decoded into markup');
     await assertInert(page, `results ${viewport.width}px`);

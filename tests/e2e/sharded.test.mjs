@@ -89,7 +89,7 @@ test('sharded: results fetch only the chunks of the papers shown', async () => {
   await page.goto(`${run.site.url}?q=diffusion`);
   await ready(page);
   await page.waitForFunction(() => document.querySelectorAll('ol.results h2 a, ol.results h3 a').length >= 10 && !document.querySelector('.loading-more'));
-  const titles = await resultLinks(page).allInnerTexts();
+  const titles = await resultLinks(page).allTextContents();
   assert.ok(titles.length >= 10, titles.join(' | '));
   assert.ok(titles.every((t) => t.trim().length > 0));
   const total = manifest.files.filter((f) => f.role === 'docs-chunk').length;
@@ -179,7 +179,7 @@ test('sharded: a link with a filter and a title order fetches the facets it need
   await ready(page);
   await page.waitForFunction((n) => (document.querySelector('#status')?.textContent ?? '').startsWith(`${n} result`), expected, { timeout: 15000 });
   await resultLinks(page).nth(2).waitFor();
-  const titles = (await resultLinks(page).allInnerTexts()).slice(0, 5);
+  const titles = (await resultLinks(page).allTextContents()).slice(0, 5);
   const sorted = [...titles].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
   assert.deepEqual(titles.map((t) => t.toLowerCase()[0]), sorted.map((t) => t.toLowerCase()[0]), titles.join(' | '));
   assert.equal(roles.filter((r) => r === 'facets').length, 1, 'the facets, fetched once');

@@ -52,7 +52,7 @@ test('trends: topics with sparklines by growth, new-since filter', async () => {
   const shown = Number((await page.locator('#status').innerText()).split(' ')[0]);
   assert.ok(shown > 0 && shown < 200, `${shown} papers since ${from}`);
   await page.getByRole('list', { name: 'Papers in listing order' }).locator('.date').first().waitFor();
-  const dates = await page.getByRole('list', { name: 'Papers in listing order' }).locator('.date').allInnerTexts();
+  const dates = await page.getByRole('list', { name: 'Papers in listing order' }).locator('.date').allTextContents();
   assert.ok(dates.length > 0 && dates.every((d) => d >= from), `${dates.join(' ')} vs ${from}`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
