@@ -67,3 +67,22 @@ fn searches_typed_letter_by_letter_match_with_and_without_the_table() {
         }
     }
 }
+
+#[test]
+fn a_default_build_stores_every_one_letter_prefix_and_no_longer_small_one() {
+    // The seed has far fewer than `MIN_STORED_COMPLETION_KEYS` words per prefix: only the
+    // one-letter prefixes (what every typed query starts with) get stored, and they answer as
+    // a scan does.
+    let (default, _) = common::engine_with(&[common::seed_dir()], "one-letter-default", &BuildOptions::default());
+    let (_, scan) = engines("one-letter");
+    let mut stored = 0;
+    for a in 'a'..='z' {
+        let p = a.to_string();
+        let Some(entry) = default.index.terms.completions(&p).ok().flatten() else { continue };
+        assert!(entry.keys > 0, "{p:?}");
+        assert_eq!(expand::prefix(&default.index, &p, &[]), expand::prefix(&scan.index, &p, &[]), "{p:?}");
+        stored += 1;
+        assert!(default.index.terms.completions(&format!("{a}e")).ok().flatten().is_none(), "{a}e is not stored");
+    }
+    assert!(stored >= 20, "{stored} one-letter prefixes stored");
+}

@@ -26,9 +26,10 @@ pub struct BuildOptions {
     pub title: String,
     /// The topic model's options; `None` builds no topics file.
     pub topics: Option<crate::engine::topics::TopicOptions>,
-    /// Prefixes with at least this many surface words get stored completions; `None`:
+    /// Prefixes with at least this many surface words get stored completions, and so do
+    /// one-character prefixes unless this is `usize::MAX` (no table at all); `None`:
     /// [`crate::engine::search::expand::MIN_STORED_COMPLETION_KEYS`] (tests use small values
-    /// to exercise the table on small corpora).
+    /// to exercise the table on small corpora, and `usize::MAX` to compare it with scans).
     pub completion_min_keys: Option<usize>,
     /// Which adjacent word pairs get lists for phrase search; `None`:
     /// [`super::pairs::PairRule::for_corpus`].

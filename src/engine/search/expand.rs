@@ -357,7 +357,8 @@ fn stored_completions(vocab: &Vocabulary<'_>, stored: &Completions, skip: &[u32]
 }
 
 /// The completions to store for every prefix with at least `min_keys` surface words (every
-/// character-boundary prefix of up to four characters is considered): each the ranked list a
+/// character-boundary prefix of up to four characters is considered), and for every
+/// one-character prefix unless `min_keys` is `usize::MAX`: each the ranked list a
 /// scan would find, without the scan's cap, [`STORED_COMPLETION_SLACK`] longer than a search
 /// takes. Sorted by prefix.
 pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completions> {
@@ -378,7 +379,11 @@ pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completi
     });
     let mut out = Vec::new();
     for (prefix, keys) in counts {
-        if (keys as usize) < min_keys {
+        // One-letter prefixes are stored whatever their size: they are what every query
+        // starts with while it is typed, and a scan walks every word of the letter.
+        // (`usize::MAX` asks for no table at all.)
+        let one_char = min_keys != usize::MAX && std::str::from_utf8(&prefix).is_ok_and(|p| p.chars().count() == 1);
+        if (keys as usize) < min_keys && !one_char {
             continue;
         }
         let Ok(prefix) = String::from_utf8(prefix) else { continue };
