@@ -101,7 +101,6 @@ async function once(system, q, network) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
   if (network) await cdp.send('Network.emulateNetworkConditions', network);
   const logged = server.log.length;
   if (process.env.FIRST_RESULT_DEBUG) {

@@ -6,24 +6,12 @@
 //
 // SITE is a built app whose wasm keeps its function names (see bench/browser/profile.mjs for
 // the build), with its index.
-import { serve } from '../../tests/e2e/server.mjs';
-import { launch } from '../../tests/e2e/browser.mjs';
+import { openApp, typePhrases } from './typing.mjs';
 
 const [site = 'dist'] = process.argv.slice(2);
 const PHRASES = ['quantization of large language models', 'graph neural networks', 'diffusion models for image generation'];
-const server = await serve(site);
-const browser = await launch();
-const page = await browser.newPage();
-await page.goto(server.url);
-await page.waitForFunction(() => performance.getEntriesByName('papersift-first-results').length > 0, null, { timeout: 60000 });
-const box = page.getByRole('searchbox', { name: 'Search papers' });
-const type = async () => {
-  for (const phrase of PHRASES) {
-    await box.fill('');
-    await box.pressSequentially(phrase, { delay: 60 });
-    await page.waitForTimeout(800);
-  }
-};
+const { page, close } = await openApp(site);
+const type = () => typePhrases(page, PHRASES, 800);
 await type();
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
@@ -31,8 +19,7 @@ await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
 await type();
 const { profile } = await cdp.send('Profiler.stop');
-await browser.close();
-await server.close();
+await close();
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const dt = new Map();

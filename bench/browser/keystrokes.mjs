@@ -13,8 +13,7 @@
 //
 //   node bench/browser/keystrokes.mjs [SITE]
 import fs from 'node:fs';
-import { serve } from '../../tests/e2e/server.mjs';
-import { launch } from '../../tests/e2e/browser.mjs';
+import { openApp, typePhrases } from './typing.mjs';
 
 const [site = 'dist'] = process.argv.slice(2);
 const PHRASES = process.env.KEYSTROKE_PHRASES ? process.env.KEYSTROKE_PHRASES.split(',') : [
@@ -31,22 +30,13 @@ const pct = (xs, p) => {
 };
 const fmt = (xs) => `median ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms over ${xs.length} keystrokes`;
 
-const server = await serve(site);
-const browser = await launch();
-const page = await browser.newPage();
-await page.goto(server.url);
-await page.waitForFunction(() => performance.getEntriesByName('papersift-first-results').length > 0, null, { timeout: 30000 });
-const box = page.getByRole('searchbox', { name: 'Search papers' });
+const { browser, page, close } = await openApp(site);
 const passes = [];
 for (const pass of ['first pass (shards fetched as words are typed)', 'second pass (shards cached)']) {
   const traced = passes.length === 1;
   if (traced) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
   await page.evaluate(() => { window.__papersiftKeystrokes = []; window.__papersiftRenderMs = []; });
-  for (const phrase of PHRASES) {
-    await box.fill('');
-    await box.pressSequentially(phrase, { delay: 60 });
-    await page.waitForTimeout(1500);
-  }
+  await typePhrases(page, PHRASES, 1500);
   const keys = await page.evaluate(() => window.__papersiftKeystrokes ?? []);
   const dom = await page.evaluate(() => window.__papersiftRenderMs ?? []);
   passes.push(keys);
@@ -57,8 +47,7 @@ for (const pass of ['first pass (shards fetched as words are typed)', 'second pa
     breakdown(JSON.parse(trace.toString()));
   }
 }
-await browser.close();
-await server.close();
+await close();
 
 /** Main-thread work per keystroke from a trace: the renderer's top-level tasks from each
  * `input` event's task up to the next one's (at most 1 s), split by what ran inside them. */
