@@ -58,6 +58,9 @@ enum Command {
         /// Neighbours mixed into each paper's vector before clustering
         #[arg(long, default_value_t = 10, hide = true)]
         smoothing: usize,
+        /// Seed for clustering and the map (to see how much topics vary with it)
+        #[arg(long, hide = true)]
+        topic_seed: Option<u64>,
         /// Index layout: `bundle` (whole files, fetched at start-up), `sharded` (the papers in
         /// chunks fetched as they are shown; the dictionary and postings in shards fetched by
         /// the queries that reach them) or `auto` (sharded above 2 MB of papers)
@@ -216,6 +219,7 @@ pub fn main() -> ExitCode {
             no_topics,
             topics,
             smoothing,
+            topic_seed,
             layout,
             docs_per_chunk,
             shard_kb,
@@ -224,6 +228,7 @@ pub fn main() -> ExitCode {
                 topics,
                 smoothing,
                 threads: papersift::engine::topics::vectors::default_threads(),
+                seed: topic_seed.unwrap_or(TopicOptions::default().seed),
                 ..TopicOptions::default()
             });
             let layout = match layout {

@@ -7,7 +7,8 @@
 //! vectors over words and phrases ([`vectors`]); find each paper's nearest neighbours (the
 //! related papers); smooth each vector with its neighbours', which pulls papers of one
 //! subject together the way a shared citation would; cluster the smoothed vectors with
-//! spherical k-means into top topics and, on large corpora, subtopics ([`cluster`]); label
+//! spherical k-means started from a bottom-up merge into top topics and, on large corpora,
+//! subtopics ([`cluster`]); rank each paper's related papers again with its topic known; label
 //! each topic with the keyphrases most particular to it; connect topics and lay out a map
 //! ([`layout`]).
 
@@ -23,7 +24,7 @@ use rustc_hash::FxHashMap;
 use crate::engine::corpus::Paper;
 use crate::engine::text::{surfaces_into, Analyzer, SurfaceToken, Token};
 use keyphrases::{Runs, BREAK};
-use vectors::{idf, SparseVec};
+use vectors::{dot, idf, SparseVec};
 
 /// Choices for the topic model.
 #[derive(Debug, Clone)]
@@ -129,6 +130,33 @@ impl TopicModel {
     pub fn top_count(&self) -> usize {
         self.topics.iter().take_while(|t| t.parent.is_none()).count()
     }
+}
+
+/// Added to a candidate's cosine when it shares the paper's primary topic, when ranking
+/// related papers (cosines of related papers are mostly 0.2 to 0.5). Tuned on 10,000 arXiv
+/// papers: 0.03 to 0.25 all help, and the gain stops growing above 0.1.
+const SAME_TOPIC_BONUS: f32 = 0.1;
+
+/// A paper's `k` related papers among its neighbour `candidates`: by cosine, plus
+/// [`SAME_TOPIC_BONUS`] for sharing its primary topic; each with its cosine. A topic is what
+/// many papers have in common, so it settles near-ties between a paper's own subject and a
+/// neighbour that shares only some words with it: on 10,000 arXiv papers this raises the
+/// share of related papers in the paper's own arXiv category from 0.679 to 0.699 (plain
+/// tf-idf cosine: 0.680).
+fn rank_related(d: usize, candidates: &[(u32, f32)], vecs: &[SparseVec], topic: &[u32], k: usize) -> Vec<(u32, f32)> {
+    // (paper, cosine, ranking score)
+    let mut scored: Vec<(u32, f32, f32)> = candidates
+        .iter()
+        .map(|&(o, _)| {
+            let cos = dot(&vecs[d], &vecs[o as usize]);
+            let bonus = if topic[d] == topic[o as usize] { SAME_TOPIC_BONUS } else { 0.0 };
+            (o, cos, cos + bonus)
+        })
+        .filter(|p| p.1 > 0.0)
+        .collect();
+    scored.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    scored.truncate(k);
+    scored.into_iter().map(|(o, cos, _)| (o, cos)).collect()
 }
 
 /// Top topics for a corpus of `n` papers when not chosen: about 10 at 80 papers, 20 at 10k,
@@ -418,7 +446,6 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     timer.mark("vectors");
     let candidates = vectors::neighbours(&vecs, n_features, vectors::CANDIDATES.max(k_neighbours), options.threads);
     let neighbours = vectors::rerank(&vecs, &candidates, k_neighbours, options.threads);
-    drop(candidates);
     timer.mark("neighbours");
 
     // Each paper's vector plus its neighbours', weighted by similarity.
@@ -439,9 +466,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
 
     let k_top = options.topics.unwrap_or_else(|| auto_topics(n)).clamp(1, n);
     timer.mark("smoothing");
-    // One restart suffices on large corpora (and two cost seconds there).
-    let restarts = if n > 20_000 { 1 } else { 2 };
-    let top = cluster::kmeans(&smoothed, n_features, k_top, options.seed, restarts, 10, options.threads);
+    let top = cluster::merged_kmeans(&smoothed, n_features, k_top, options.seed, 10, options.threads);
     timer.mark("top topics");
     let mut assign = top.assign.clone();
     let mut topic_of_cluster = relabel_by_size(&assign, top.centroids.len());
@@ -454,6 +479,11 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     }
     let k_top = centroids.len();
     topic_of_cluster.clear();
+
+    // Related papers: the neighbour candidates ranked again, now that topics are known.
+    let related: Vec<Vec<(u32, f32)>> =
+        vectors::parallel_map(n, options.threads, |d| rank_related(d, &candidates[d], &vecs, &assign, options.related));
+    drop(candidates);
 
     // Memberships: cosine to every top topic's centroid, strongest three.
     let memberships: Vec<Vec<(u32, u8)>> = vectors::parallel_map(n, options.threads, |d| {
@@ -493,8 +523,21 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
         if k_sub < 2 {
             continue;
         }
-        let sub_vecs: Vec<SparseVec> = m.iter().map(|&d| smoothed[d as usize].clone()).collect();
-        let sub = cluster::kmeans(&sub_vecs, n_features, k_sub, options.seed ^ (t as u64 + 1), 1, 8, options.threads);
+        // The topic's papers over only the features they use, numbered in the same order, so
+        // dense centroids are the size of the topic's vocabulary, not the corpus's.
+        let mut used: Vec<u32> = m.iter().flat_map(|&d| smoothed[d as usize].idx.iter().copied()).collect();
+        used.sort_unstable();
+        used.dedup();
+        let sub_vecs: Vec<SparseVec> = m
+            .iter()
+            .map(|&d| {
+                let v = &smoothed[d as usize];
+                let idx = v.idx.iter().map(|i| used.binary_search(i).expect("a used feature") as u32).collect();
+                SparseVec { idx, val: v.val.clone() }
+            })
+            .collect();
+        let sub =
+            cluster::merged_kmeans(&sub_vecs, used.len(), k_sub, options.seed ^ (t as u64 + 1), 8, options.threads);
         let order = relabel_by_size(&sub.assign, sub.centroids.len());
         let first = topics.len() as u32;
         let mut sub_members = vec![Vec::new(); sub.centroids.len()];
@@ -558,7 +601,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
             subtopic: subtopic[d],
             memberships: memberships[d].clone(),
             keyphrases: paper_phrases[d].clone(),
-            related: neighbours[d].iter().take(options.related).map(|&(o, s)| (o, quantize(s))).collect(),
+            related: related[d].iter().map(|&(o, s)| (o, quantize(s))).collect(),
             x: 0,
             y: 0,
         })
@@ -753,5 +796,29 @@ mod tests {
             assert!(!table.display[u as usize].contains("(USE)"));
             assert!(table.per_doc[7..].iter().all(|l| l.iter().all(|&(p, _)| p != u)));
         }
+    }
+
+    #[test]
+    fn related_papers_prefer_the_same_topic_on_near_ties_only() {
+        let unit = |pairs: &[(u32, f32)]| {
+            let mut v = SparseVec::from_pairs(pairs.to_vec());
+            v.normalize();
+            v
+        };
+        let vecs = vec![
+            unit(&[(0, 1.0), (1, 1.0)]),
+            unit(&[(0, 1.0), (2, 1.2)]),  // cosine 0.46, another topic
+            unit(&[(0, 1.0), (3, 1.35)]), // cosine 0.42, the same topic
+            unit(&[(0, 1.0), (1, 0.6)]),  // cosine 0.96, another topic
+            unit(&[(4, 1.0)]),            // nothing in common
+        ];
+        let topic = [0, 1, 0, 1, 0];
+        let candidates: Vec<(u32, f32)> = (1..5).map(|o| (o, 0.0)).collect();
+        let related = rank_related(0, &candidates, &vecs, &topic, 8);
+        let order: Vec<u32> = related.iter().map(|r| r.0).collect();
+        assert_eq!(order, vec![3, 2, 1], "the close paper first, the same-topic one before a slightly closer other");
+        assert!((related[1].1 - dot(&vecs[0], &vecs[2])).abs() < 1e-6, "scores shown are cosines");
+        assert_eq!(rank_related(0, &candidates, &vecs, &[0, 1, 1, 1, 0], 8)[1].0, 1, "no bonus: by cosine");
+        assert_eq!(rank_related(0, &candidates, &vecs, &topic, 1).len(), 1);
     }
 }

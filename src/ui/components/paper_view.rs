@@ -110,7 +110,7 @@ fn Related(
                     .map(|(id, title, similarity)| {
                         let target = paper_view(&ctx, &id);
                         let similarity = similarity.map(|s| {
-                            view! { <span class="similarity" title="Similarity of words and phrases">{format!("{}%", (s * 100.0).round() as u32)}</span> }
+                            view! { <span class="similarity" title="Similarity of words and phrases (papers of the same topic come first when close)">{format!("{}%", (s * 100.0).round() as u32)}</span> }
                         });
                         let href = url::href(&target);
                         view! {
