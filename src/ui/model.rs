@@ -53,6 +53,8 @@ pub struct ResultsModel {
     /// Results whose papers are still being fetched (a chunked document store): rows stop
     /// before the first of them until they arrive.
     pub pending: usize,
+    /// Of those, how many are among the first [`FIRST_ROWS`] (fetched first).
+    pub pending_first: usize,
     /// A phrase is waiting for the positions file (chunked indexes fetch it on demand).
     pub needs_positions: bool,
     /// The query reached dictionary shards or postings chunks still being fetched (a sharded
@@ -63,6 +65,10 @@ pub struct ResultsModel {
 fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
+
+/// Rows whose papers are fetched before the rest of a page: about a screenful on a laptop,
+/// and as many results as Pagefind's default page shows.
+pub const FIRST_ROWS: usize = 10;
 
 /// The search a view asks for, its first `limit` results.
 fn request(view: &ViewState, limit: usize) -> Request<'_> {
@@ -111,7 +117,13 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             })
             .collect();
         let pending = missing.len();
-        super::want_docs(missing);
+        // The first screenful's papers are fetched first and the rest of the page once they
+        // are in, so on a slow network the rows a reader sees first do not share the line
+        // with rows below the fold.
+        let first: Vec<u32> =
+            r.hits.iter().take(FIRST_ROWS).map(|h| h.doc).filter(|&d| !engine.index.docs.is_loaded(d)).collect();
+        let pending_first = first.len();
+        super::want_docs(if first.is_empty() { missing } else { first });
         if r.needs_positions {
             super::want_positions();
         }
@@ -125,6 +137,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             completions: r.completions,
             empty_query: view.q.trim().is_empty(),
             pending,
+            pending_first,
             needs_positions: r.needs_positions,
             fetching_index: false,
         }

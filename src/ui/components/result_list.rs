@@ -17,9 +17,9 @@ pub fn ResultList(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     Effect::new(move |_| {
-        // Results count as painted once their rows are (not while papers or a phrase's
-        // positions are being fetched).
-        if results.with(|r| r.pending == 0 && !r.needs_positions && !r.fetching_index) {
+        // Results count as painted once their first rows are (not while those rows' papers
+        // or a phrase's positions are being fetched; the rest of the page follows).
+        if results.with(|r| r.pending_first == 0 && !r.needs_positions && !r.fetching_index) {
             perf::results_rendered();
         }
     });
