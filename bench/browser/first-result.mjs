@@ -17,8 +17,8 @@
 // own `.pf_*` files are gzip already and go as they are). Each run is a fresh browser context
 // (empty cache) that opens the system's page for the query and waits until the first results
 // are on screen (the task after the frame that shows them):
-//   papersift  the app at `?q=QUERY` (app, manifest, start-up files, the query's shards and its
-//              first page of papers with snippets);
+//   papersift  the app at `?q=QUERY` (app, manifest, start-up files, the query's shards and the
+//              papers of its first ten rows, with snippets; the rest of the page follows);
 //   Pagefind   its `pagefind.js` API (`init`, `search`, `data()` of the top 10: titles);
 //   MiniSearch its library bundle and whole index (`loadJSON`, `search`, top 10 titles).
 // Bytes are the bodies (as encoded on the wire, headers left out) of the page and of every

@@ -100,10 +100,11 @@ fn FacetGroup(
                 rows.push((s.clone(), 0));
             }
         }
-        rows.into_iter()
-            .map(|(value, count)| (selected.contains(&value), facet.label(&value), value, count))
-            .collect::<Vec<_>>()
+        rows.into_iter().map(|(value, _)| (selected.contains(&value), facet.label(&value), value)).collect::<Vec<_>>()
     };
+    // A row is keyed by its value (and state), not its count: while typing changes only the
+    // counts, the rows stay and only their numbers are rewritten.
+    let count_of = move |value: &str| values.with(|v| v.iter().find(|(x, _)| x == value).map_or(0, |(_, c)| *c));
     let toggle = move |value: String| {
         let mut next = ctx.view.get_untracked().without_notes();
         facet.toggle(&mut next, &value);
@@ -118,13 +119,14 @@ fn FacetGroup(
                     <For
                         each=rows
                         key=|row| row.clone()
-                        children=move |(checked, label, value, count)| {
+                        children=move |(checked, label, value)| {
+                            let counted = value.clone();
                             view! {
                                 <li>
                                     <label>
                                         <input type="checkbox" prop:checked=checked on:change=move |_| toggle(value.clone())/>
                                         <span class="facet-value">{label}</span>
-                                        <span class="facet-count">{count}</span>
+                                        <span class="facet-count">{move || count_of(&counted)}</span>
                                     </label>
                                 </li>
                             }
@@ -143,13 +145,33 @@ pub fn FilterPanel(
     results: Memo<ResultsModel>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let links = move || results.with(|r| r.facets.links.iter().map(|&(k, c)| (k.name().to_string(), c)).collect());
+    // The counts shown follow the results one frame later: a keystroke's frame paints the
+    // results without waiting for the panel, which is updated in the task after it (and only
+    // with the latest counts when keys come faster than frames).
+    let facets = RwSignal::new(results.with_untracked(|r| r.facets.clone()));
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let latest = results.with(|r| r.facets.clone());
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if generation.try_get_value() == Some(mine) && facets.with_untracked(|f| *f != latest) {
+                        facets.set(latest);
+                    }
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    });
+    let links = move || facets.with(|f| f.links.iter().map(|&(k, c)| (k.name().to_string(), c)).collect());
     // Top topics only (subtopic counts are for the graph); labels come from the model.
     let topics = move || {
         ctx.extras.track();
         let top_level = with_engine(|e| e.index.topics.as_ref().map(|m| m.top_count() as u32)).flatten().unwrap_or(0);
-        results.with(|r| {
-            r.facets.topics.iter().filter(|(t, _)| *t < top_level).take(15).map(|&(t, c)| (t.to_string(), c)).collect()
+        facets.with(|f| {
+            f.topics.iter().filter(|(t, _)| *t < top_level).take(15).map(|&(t, c)| (t.to_string(), c)).collect()
         })
     };
     // Open beside the results on wide screens; folded above them on phones.
@@ -161,10 +183,10 @@ pub fn FilterPanel(
             <summary class="filters-title">"Filters"</summary>
             <FacetGroup title="Links" facet=Facet::Links values=Signal::derive(links)/>
             <FacetGroup title="Topic" facet=Facet::Topic values=Signal::derive(topics)/>
-            <FacetGroup title="Listing date" facet=Facet::Listed values=Signal::derive(move || results.with(|r| r.facets.listed.clone()))/>
-            <FacetGroup title="Category" facet=Facet::Category values=Signal::derive(move || results.with(|r| r.facets.categories.iter().take(15).cloned().collect()))/>
-            <FacetGroup title="Month" facet=Facet::Month values=Signal::derive(move || results.with(|r| r.facets.months.clone()))/>
-            <FacetGroup title="Author" facet=Facet::Author values=Signal::derive(move || results.with(|r| r.facets.authors.iter().take(12).cloned().collect()))/>
+            <FacetGroup title="Listing date" facet=Facet::Listed values=Signal::derive(move || facets.with(|f| f.listed.clone()))/>
+            <FacetGroup title="Category" facet=Facet::Category values=Signal::derive(move || facets.with(|f| f.categories.iter().take(15).cloned().collect()))/>
+            <FacetGroup title="Month" facet=Facet::Month values=Signal::derive(move || facets.with(|f| f.months.clone()))/>
+            <FacetGroup title="Author" facet=Facet::Author values=Signal::derive(move || facets.with(|f| f.authors.iter().take(12).cloned().collect()))/>
             </details>
         </aside>
     }
