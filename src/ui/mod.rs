@@ -12,6 +12,7 @@ pub mod browser;
 pub mod components;
 pub mod model;
 pub mod pan_zoom;
+mod prefetch;
 pub mod url;
 
 use std::cell::RefCell;
@@ -42,20 +43,31 @@ pub fn want_docs(docs: impl IntoIterator<Item = u32>) {
 /// those not on their way already), attaches them and bumps [`Ctx::extras`] once they are in,
 /// so the views asking recompute.
 pub fn want_files(missing: Vec<crate::engine::index::manifest::FileEntry>) {
+    leptos::task::spawn_local(fetch_files(missing, true));
+}
+
+/// Fetches the files of `missing` not on their way already, attaches them and bumps
+/// [`Ctx::extras`] (a view may be waiting for one of them); a failure is announced when
+/// `announce` (a prefetch that fails costs nothing: the view needing the file asks again).
+pub(crate) async fn fetch_files(missing: Vec<crate::engine::index::manifest::FileEntry>, announce: bool) {
     let new: Vec<_> =
         missing.into_iter().filter(|e| FETCHING.with(|f| f.borrow_mut().insert(e.name.clone()))).collect();
     let Some(ctx) = CTX.get() else { return };
     if new.is_empty() {
         return;
     }
-    leptos::task::spawn_local(async move {
-        let result = fetch_chunks(&new).await;
-        FETCHING.with(|f| new.iter().for_each(|e| _ = f.borrow_mut().remove(&e.name)));
-        match result {
-            Ok(()) => ctx.extras.update(|n| *n += 1),
-            Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
-        }
-    });
+    let result = fetch_chunks(&new).await;
+    FETCHING.with(|f| new.iter().for_each(|e| _ = f.borrow_mut().remove(&e.name)));
+    match result {
+        Ok(()) => ctx.extras.update(|n| *n += 1),
+        Err(e) if announce => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
+        Err(_) => {}
+    }
+}
+
+/// Whether any file is being fetched.
+pub(crate) fn fetching() -> bool {
+    FETCHING.with(|f| !f.borrow().is_empty())
 }
 
 /// Fetches chunks and shards in parallel and attaches them.
@@ -265,6 +277,7 @@ fn start_loading(ctx: Ctx) {
                 for kind in kinds {
                     load_extra(ctx, &manifest, kind).await;
                 }
+                prefetch::dictionary(&manifest).await;
             }
             Err(e) => ctx.load.set(Load::Failed(e.title().to_string(), e.detail())),
         }
@@ -272,7 +285,7 @@ fn start_loading(ctx: Ctx) {
 }
 
 /// Waits `ms` milliseconds.
-async fn pause(ms: i32) {
+pub(crate) async fn pause(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);

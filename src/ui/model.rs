@@ -144,6 +144,20 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
     })
 }
 
+/// The files holding the papers of the page after the view's results ("Show more"), when
+/// the view's search has every shard it reads (a prefetch does not chase shards).
+pub fn next_page_files(view: &ViewState) -> Vec<crate::engine::index::manifest::FileEntry> {
+    with_engine(|engine| {
+        let shown = view.shown();
+        let r = engine.search(&request(view, shown + crate::viewstate::PAGE));
+        if !engine.index.take_missing().is_empty() {
+            return Vec::new();
+        }
+        engine.index.docs.missing(r.hits.iter().skip(shown).map(|h| h.doc))
+    })
+    .unwrap_or_default()
+}
+
 /// The view's first `max` results, in order, each with an empty note (for export).
 pub fn result_docs(view: &ViewState, max: usize) -> Option<Vec<(u32, String)>> {
     with_engine(|engine| {

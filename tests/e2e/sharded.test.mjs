@@ -186,3 +186,47 @@ test('sharded: a link with a filter and a title order fetches the facets it need
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+/** The dictionary shards in the order the app prefetches them: by the postings bytes their
+ * terms own (each postings chunk's bytes shared by the lists falling in each shard). */
+function shardsByWeight() {
+  const split = (role) => manifest.splits.find((s) => s.role === role);
+  const files = (role) => manifest.files.filter((f) => f.role === role);
+  const [lex, post] = [split('lexicon'), split('postings-chunk')];
+  const end = (s, i) => s.starts[i + 1] ?? (s.total || manifest.terms);
+  const chunks = files('postings-chunk');
+  const weights = files('lexicon').map((shard, s) => {
+    let w = 0;
+    chunks.forEach((chunk, c) => {
+      const overlap = Math.max(0, Math.min(end(post, c), end(lex, s)) - Math.max(post.starts[c], lex.starts[s]));
+      w += (chunk.bytes * overlap) / Math.max(1, end(post, c) - post.starts[c]);
+    });
+    return { name: shard.name, w, s };
+  });
+  return weights.sort((a, b) => b.w - a.w || a.s - b.s).map((x) => x.name);
+}
+
+test('sharded: while idle the app fetches the heaviest dictionary shards and the next page, so Show more needs no fetch', async () => {
+  const page = await newPage(run.browser);
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url().split('/').pop()));
+  await page.goto(run.site.url);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelectorAll('ol.results h2 a, ol.results h3 a').length === 20 && !document.querySelector('.loading-more'));
+  // Rows 21-40 of the listing are in chunks 2 (papers 32-47) and 1; chunk 2 is not shown yet.
+  const chunk = (i) => manifest.files.filter((f) => f.role === 'docs-chunk')[i].name;
+  await page.waitForFunction((name) => performance.getEntriesByType('resource').some((r) => r.name.endsWith(name)), chunk(2), { timeout: 15000 });
+  const order = shardsByWeight();
+  await page.waitForFunction((name) => performance.getEntriesByType('resource').some((r) => r.name.endsWith(name)), order[0], { timeout: 15000 });
+  const shards = requested.filter((n) => n.startsWith('lexicon.'));
+  assert.equal(shards[0], order[0], 'the heaviest shard comes first');
+  assert.deepEqual(shards, order.slice(0, shards.length), 'then the next heaviest, in order');
+  assert.equal(new URL(page.url()).searchParams.get('q'), null, 'nothing was typed');
+
+  const mark = requested.length;
+  await page.getByRole('button', { name: /Show more/ }).click();
+  await page.waitForFunction(() => document.querySelectorAll('ol.results h2 a, ol.results h3 a').length === 40);
+  assert.deepEqual(requested.slice(mark).filter((n) => n.startsWith('docs-chunk.')), [], 'the next page was already there');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

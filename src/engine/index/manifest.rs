@@ -178,6 +178,39 @@ impl Manifest {
         self.splits.iter().find(|s| s.role == kind.role())
     }
 
+    /// The dictionary shards of a sharded index, those a reader's next words most likely
+    /// reach first: ordered by the postings bytes their terms own (each postings chunk's
+    /// bytes shared among the shards by how many of its lists fall in each), heaviest first,
+    /// ties in manifest order. Frequent words own the most postings and are typed the most,
+    /// so fetching shards in this order while the page is idle makes the most keystrokes
+    /// find their dictionary already there. Empty for an index that is not sharded.
+    pub fn lexicon_shards_by_weight(&self) -> Vec<FileEntry> {
+        let (Some(lex), Some(post)) = (self.split(FileKind::Lexicon), self.split(FileKind::PostingsChunk)) else {
+            return Vec::new();
+        };
+        let shards: Vec<&FileEntry> = self.files_of(FileKind::Lexicon).collect();
+        let chunks: Vec<&FileEntry> = self.files_of(FileKind::PostingsChunk).collect();
+        if shards.len() != lex.starts.len() || chunks.len() != post.starts.len() {
+            return Vec::new();
+        }
+        let end = |split: &Split, i: usize| {
+            split.starts.get(i + 1).copied().unwrap_or(if split.total > 0 { split.total } else { self.terms })
+        };
+        let mut weight = vec![0f64; shards.len()];
+        for (c, chunk) in chunks.iter().enumerate() {
+            let (cs, ce) = (post.starts[c], end(post, c));
+            let lists = f64::from(ce.saturating_sub(cs).max(1));
+            for (s, w) in weight.iter_mut().enumerate() {
+                let (ss, se) = (lex.starts[s], end(lex, s));
+                let overlap = ce.min(se).saturating_sub(cs.max(ss));
+                *w += chunk.bytes as f64 * f64::from(overlap) / lists;
+            }
+        }
+        let mut order: Vec<usize> = (0..shards.len()).collect();
+        order.sort_by(|&a, &b| weight[b].total_cmp(&weight[a]).then(a.cmp(&b)));
+        order.into_iter().map(|i| shards[i].clone()).collect()
+    }
+
     /// Serialises with stable formatting (pretty, keys in declaration order).
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("a manifest always serialises");
@@ -215,5 +248,44 @@ mod tests {
         for bad in ["../x", "/etc/passwd", "a/b", ".hidden", "", "x?y", "https:x"] {
             assert!(!is_safe_file_name(bad), "{bad}");
         }
+    }
+
+    fn entry(role: &str, name: &str, bytes: u64) -> FileEntry {
+        FileEntry { role: role.into(), name: name.into(), bytes, hash: "0".repeat(16) }
+    }
+
+    #[test]
+    fn lexicon_shards_are_ordered_by_the_postings_they_own() {
+        let mut m = Manifest::parse(
+            br#"{"format":"papersift-index","format_version":1,"generator":"t","title":"","papers":3,"terms":100,"words":0,"names":0,
+                "fields":{"title":{"tokens":0,"papers":0},"abstract":{"tokens":0,"papers":0},"authors":{"tokens":0,"papers":0}},
+                "features":{"dates":false,"listed":false,"categories":false,"authors":false,"code":false},"files":[]}"#,
+        )
+        .unwrap();
+        assert!(m.lexicon_shards_by_weight().is_empty(), "not sharded");
+        // Three shards of terms 0-39, 40-79, 80-99; postings chunks of lists 0-49 (small)
+        // and 50-99 (large).
+        m.splits = vec![
+            Split {
+                role: "lexicon".into(),
+                starts: vec![0, 40, 80],
+                keys: vec![String::new(), "f".into(), "p".into()],
+                total: 0,
+            },
+            Split { role: "postings-chunk".into(), starts: vec![0, 50], keys: Vec::new(), total: 0 },
+        ];
+        m.files = vec![
+            entry("lexicon", "a", 10),
+            entry("lexicon", "b", 10),
+            entry("lexicon", "c", 10),
+            entry("postings-chunk", "p0", 100),
+            entry("postings-chunk", "p1", 1000),
+        ];
+        // a: 40/50 of 100 = 80; b: 10/50 of 100 + 30/50 of 1000 = 620; c: 20/50 of 1000 = 400.
+        let order: Vec<String> = m.lexicon_shards_by_weight().into_iter().map(|e| e.name).collect();
+        assert_eq!(order, vec!["b", "c", "a"]);
+        // A split that does not match the files is ignored rather than trusted.
+        m.files.pop();
+        assert!(m.lexicon_shards_by_weight().is_empty());
     }
 }

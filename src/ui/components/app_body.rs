@@ -33,6 +33,12 @@ pub fn AppBody() -> impl IntoView {
         ctx.extras.track();
         ctx.view.with(model::results).unwrap_or_default()
     });
+    // Once every paper of the page is shown, the next page's are fetched ahead (large indexes).
+    Effect::new(move |_| {
+        if results.with(|r| r.pending == 0 && !r.fetching_index && !r.items.is_empty() && r.total > r.items.len()) {
+            crate::ui::prefetch::next_page(ctx.view.get_untracked());
+        }
+    });
     let paper_open = move || ctx.view.with(|v| v.paper.is_some());
     let reading = move || ctx.view.with(|v| v.view == View::Reading);
     // The current results, up to a bound, for "Export results".
