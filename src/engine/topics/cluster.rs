@@ -199,6 +199,10 @@ fn lloyd(
                 }
             }
         }
+        // Dense centroids are k × features floats (hundreds of MB for a fine clustering of a
+        // large corpus): free the old ones and the table before building the next.
+        drop(table);
+        centroids.clear();
         centroids = recompute(vecs, &assign, dims, k);
         if changed * 1000 <= vecs.len() {
             break;
