@@ -6,5 +6,6 @@ pub mod error;
 pub mod eval;
 pub mod index;
 pub mod search;
+pub mod sort;
 pub mod text;
 pub mod topics;

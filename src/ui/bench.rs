@@ -25,7 +25,7 @@ pub fn bench_keystroke(query: &str) -> Option<Vec<f64>> {
         super::model::results(&view);
         times.push(now() - t);
     }
-    times.sort_by(f64::total_cmp);
+    times.sort_unstable_by(f64::total_cmp);
     // Parts: the search alone, then reading the 20 papers, then highlighting them.
     let parts = with_engine(|engine| {
         let mut req = Request::new(query);
@@ -133,7 +133,7 @@ pub fn bench_query(query: &str, facets: bool) -> Option<Vec<f64>> {
             }
             batches.push((now() - t) / k as f64);
         }
-        batches.sort_by(f64::total_cmp);
+        batches.sort_unstable_by(f64::total_cmp);
         let median = batches[batches.len() / 2];
         vec![cold * 1000.0, median * 1000.0, total as f64]
     })

@@ -54,7 +54,7 @@ pub async fn dictionary(manifest: &Manifest) {
         }
         budget -= entry.bytes;
         quiet().await;
-        let missing = super::with_engine(|e| e.index.missing_shards().into_iter().any(|m| m.name == entry.name));
+        let missing = super::with_engine(|e| e.index.terms.missing_all().into_iter().any(|m| m.name == entry.name));
         if missing == Some(true) {
             super::fetch_files(vec![entry], false).await;
         }

@@ -199,7 +199,7 @@ function shardsByWeight() {
     let w = 0;
     chunks.forEach((chunk, c) => {
       const overlap = Math.max(0, Math.min(end(post, c), end(lex, s)) - Math.max(post.starts[c], lex.starts[s]));
-      w += (chunk.bytes * overlap) / Math.max(1, end(post, c) - post.starts[c]);
+      w += Math.floor((chunk.bytes * overlap) / Math.max(1, end(post, c) - post.starts[c]));
     });
     return { name: shard.name, w, s };
   });

@@ -196,18 +196,18 @@ impl Manifest {
         let end = |split: &Split, i: usize| {
             split.starts.get(i + 1).copied().unwrap_or(if split.total > 0 { split.total } else { self.terms })
         };
-        let mut weight = vec![0f64; shards.len()];
+        let mut weight = vec![0u64; shards.len()];
         for (c, chunk) in chunks.iter().enumerate() {
             let (cs, ce) = (post.starts[c], end(post, c));
-            let lists = f64::from(ce.saturating_sub(cs).max(1));
+            let lists = u64::from(ce.saturating_sub(cs).max(1));
             for (s, w) in weight.iter_mut().enumerate() {
                 let (ss, se) = (lex.starts[s], end(lex, s));
-                let overlap = ce.min(se).saturating_sub(cs.max(ss));
-                *w += chunk.bytes as f64 * f64::from(overlap) / lists;
+                let overlap = u64::from(ce.min(se).saturating_sub(cs.max(ss)));
+                *w = w.saturating_add(chunk.bytes.saturating_mul(overlap) / lists);
             }
         }
         let mut order: Vec<usize> = (0..shards.len()).collect();
-        order.sort_by(|&a, &b| weight[b].total_cmp(&weight[a]).then(a.cmp(&b)));
+        crate::engine::sort::sort_list(&mut order, |&a, &b| weight[b].cmp(&weight[a]).then(a.cmp(&b)));
         order.into_iter().map(|i| shards[i].clone()).collect()
     }
 

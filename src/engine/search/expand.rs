@@ -249,7 +249,7 @@ fn rank_keys(
         let threshold = *dfs.select_nth_unstable(cut).1;
         ranked.retain(|r| r.0 >= threshold);
     }
-    ranked.sort_unstable_by(|a, b| {
+    crate::engine::sort::sort_list(&mut ranked, |a, b| {
         a.1.kind
             .cmp(&b.1.kind)
             .then(b.0.cmp(&a.0))
@@ -308,7 +308,9 @@ fn best_names(index: &Index, found: Vec<(String, u32, MatchKind)>) -> Vec<Expans
             surface,
         })
         .collect();
-    list.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)).then(a.surface.cmp(&b.surface)));
+    crate::engine::sort::sort_list(&mut list, |a, b| {
+        a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)).then(a.surface.cmp(&b.surface))
+    });
     list.truncate(MAX_EXPANSIONS);
     list
 }

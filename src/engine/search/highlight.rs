@@ -176,7 +176,7 @@ impl<'a> Highlighter<'a> {
                 }
             }
         }
-        out.sort_unstable();
+        crate::engine::sort::sort_list(&mut out, Ord::cmp);
         out
     }
 
@@ -280,7 +280,7 @@ fn word_end(text: &str, at: usize) -> usize {
 
 /// Sorts and merges overlapping or touching ranges.
 fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    ranges.sort_unstable();
+    crate::engine::sort::sort_list(&mut ranges, Ord::cmp);
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for (s, e) in ranges {
         match out.last_mut() {

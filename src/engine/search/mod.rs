@@ -24,6 +24,7 @@ use crate::engine::corpus::LinkKind;
 use crate::engine::index::facets::{names, Column};
 use crate::engine::index::postings::decode_tf;
 use crate::engine::index::Index;
+use crate::engine::sort::sort_list;
 use crate::engine::text::{is_stop_word, normalize, Analyzer, Token};
 use expand::{Expansion, MatchKind};
 pub use highlight::{Highlighter, Marked};
@@ -674,7 +675,7 @@ impl Engine {
                 shown.push(((u64::from(df_of(o)) * u64::from(share) / 255) as u32, token.surface.clone()));
             }
             shown.extend(completions.iter().map(|e| (e.word_frequency(), e.surface.clone())));
-            shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())));
+            sort_list(&mut shown, |a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())).then_with(|| a.1.cmp(&b.1)));
             c.completions = shown.into_iter().map(|(_, s)| s).take(MAX_COMPLETIONS).collect();
             reached.extend(completions);
         }
@@ -1448,17 +1449,18 @@ impl Engine {
         let mut out = FacetCounts::default();
         if let Some(col) = facets.column(names::CATEGORY) {
             let mut list = count(col);
-            list.sort_by(by_count);
+            sort_list(&mut list, by_count);
             out.categories = named(col, list);
         }
         if let Some(col) = facets.column(names::MONTH) {
             let mut list = count(col);
-            list.sort_by_key(|&(_, o)| std::cmp::Reverse(o)); // values are YYYY-MM: newest first
+            sort_list(&mut list, |a, b| b.1.cmp(&a.1)); // values are YYYY-MM: newest first
             out.months = named(col, list);
         }
         if let Some(col) = facets.column(names::LISTED) {
             let mut list = count(col);
-            list.sort_by_key(|&(_, o)| self.listed_order().get(o as usize).copied().unwrap_or(u32::MAX));
+            let rank = |o: u32| (self.listed_order().get(o as usize).copied().unwrap_or(u32::MAX), o);
+            sort_list(&mut list, |a, b| rank(a.1).cmp(&rank(b.1)));
             out.listed = named(col, list);
         }
         let mut links = [0u32; 5];
@@ -1493,7 +1495,7 @@ impl Engine {
             for &o in &seen {
                 counts[o as usize] = 0;
             }
-            list.sort_by(by_count);
+            sort_list(&mut list, by_count);
             out.authors = named(col, list);
         }
         if let Some(model) = &self.index.topics {
@@ -1510,7 +1512,7 @@ impl Engine {
             }
             let mut list: Vec<(u32, u32)> =
                 counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(t, &c)| (t as u32, c)).collect();
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            sort_list(&mut list, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             out.topics = list;
         }
         out
@@ -1538,7 +1540,9 @@ impl Engine {
                 // Short words get no typo budget in search, but a suggestion may still help.
                 cands = self.typos.within(&self.index, word, 1, false, &[]);
             }
-            cands.sort_by(|a, b| a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)));
+            sort_list(&mut cands, |a, b| {
+                a.kind.cmp(&b.kind).then(b.df.cmp(&a.df)).then_with(|| a.surface.cmp(&b.surface))
+            });
             if let Some(best) = cands.first() {
                 if let Some(replaced) = replace_word(&out, word, &best.surface) {
                     out = replaced;

@@ -44,7 +44,7 @@ impl Engine {
                 (df >= 2 && df <= (n_docs / 4).max(2)).then(|| ((c as f32).sqrt() * Bm25f::idf(n_docs, df), o, df))
             })
             .collect();
-        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::engine::sort::sort_list(&mut weighted, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         weighted.truncate(MLT_TERMS);
         let mut scores: HashMap<u32, f32> = HashMap::new();
         let mut postings = Vec::new();
@@ -61,7 +61,7 @@ impl Engine {
             }
         }
         let mut hits: Vec<Hit> = scores.into_iter().map(|(doc, score)| Hit { doc, score, full: false }).collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        hits.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         hits.truncate(n);
         hits
     }

@@ -160,7 +160,7 @@ mod tests {
         words.extend(
             ["quant", "quanta", "quantile", "quantization", "quantize", "qvant", "uant", "zebra"].map(String::from),
         );
-        words.sort();
+        words.sort_unstable();
         let map = fst::Map::from_iter(words.iter().enumerate().map(|(i, w)| (w.as_str(), i as u64))).unwrap();
         let mut hints_taken = 0;
         for (query, edits, prefix) in

@@ -38,7 +38,7 @@ fn read_model() -> Option<TrendsModel> {
                 (r + b > 0).then(|| (i as u32, model.label(i as u32), t.counts[i].clone(), r, g))
             })
             .collect();
-        topics.sort_by(|a, b| b.4.total_cmp(&a.4).then(a.0.cmp(&b.0)));
+        crate::engine::sort::sort_list(&mut topics, |a, b| b.4.total_cmp(&a.4).then(a.0.cmp(&b.0)));
         topics.truncate(SHOWN_TOPICS);
         let phrases =
             t.rising.iter().filter_map(|&(k, r, b)| Some((model.phrases.get(k as usize)?.clone(), r, b))).collect();
