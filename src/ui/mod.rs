@@ -43,7 +43,10 @@ pub fn want_docs(docs: impl IntoIterator<Item = u32>) {
 /// those not on their way already), attaches them and bumps [`Ctx::extras`] once they are in,
 /// so the views asking recompute.
 pub fn want_files(missing: Vec<crate::engine::index::manifest::FileEntry>) {
-    leptos::task::spawn_local(fetch_files(missing, true));
+    // Most calls (every keystroke over cached files) ask for nothing: no task for those.
+    if !missing.is_empty() {
+        leptos::task::spawn_local(fetch_files(missing, true));
+    }
 }
 
 /// Fetches the files of `missing` not on their way already, attaches them and bumps
