@@ -53,3 +53,29 @@ fn build_search_stats_export_round_trip() {
     let again = common::read(&[exported]);
     assert_eq!(original.papers, again.papers);
 }
+
+/// An index built before the topic model was split into files (one `topics` file) still
+/// exports exactly what the build that wrote it exported (stored beside it), and a fresh
+/// build of the same papers, which writes the split files, exports the same again.
+#[test]
+fn a_whole_topics_file_of_an_older_build_exports_as_before() {
+    let fixture = "tests/fixtures/index-v1-topics";
+    let rebuilt = common::temp_dir("cli-topics-rebuilt");
+    let rebuilt_s = rebuilt.to_str().unwrap();
+    let corpus = common::temp_dir("cli-topics-corpus").join("papers.jsonl");
+    let (ok, _, err) = papersift(&["export", "papers", fixture, "--out", corpus.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = papersift(&["build", corpus.to_str().unwrap(), "--out", rebuilt_s, "-q"]);
+    assert!(ok, "{err}");
+    let manifest = std::fs::read_to_string(rebuilt.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"topic-summary\"") && !manifest.contains("\"role\": \"topics\""), "{manifest}");
+    for what in ["graph", "related"] {
+        let expected = std::fs::read_to_string(common::root().join(fixture).join(format!("expected-{what}.json")));
+        let expected = expected.unwrap();
+        for dir in [fixture, rebuilt_s] {
+            let (ok, out, err) = papersift(&["export", what, dir]);
+            assert!(ok, "{err}");
+            assert_eq!(out, expected, "export {what} of {dir}");
+        }
+    }
+}

@@ -113,14 +113,15 @@ fn builds_with_topics_are_byte_identical_on_any_thread_count() {
     };
     let a = build_index(&corpus.papers, &with(1), &mut |_, _| {});
     let b = build_index(&corpus.papers, &with(2), &mut |_, _| {});
-    assert!(a.bytes(FileKind::Topics).is_some(), "a topics file is written");
+    assert!(a.bytes(FileKind::TopicSummary).is_some() && a.bytes(FileKind::PaperMap).is_some());
+    assert!(a.bytes(FileKind::Topics).is_none(), "the whole topics file is no longer written");
     assert_eq!(a.manifest, b.manifest);
     assert_eq!(a.files, b.files);
-    // And the topics file opens, covering every paper.
+    // And the topic files open, covering every paper.
     let base = common::temp_dir("topics-determinism");
     write_index(&base, &a).unwrap();
     let index = Index::open_dir(&base).unwrap();
-    let model = index.topics.as_ref().expect("topics load with the index");
+    let model = index.topic_model().expect("topics load with the index");
     assert_eq!(model.papers.len(), corpus.papers.len());
     assert!((8..=15).contains(&model.top_count()), "{} top topics on the seed", model.top_count());
 }

@@ -186,3 +186,93 @@ fn queries_fetch_a_few_shards_and_answer_as_the_whole_index_does() {
     // The seed's 1 KB shards hold a few dozen words each: a query needs a handful.
     assert!(most <= shards / 4, "a query fetched {most} of {shards} shards");
 }
+
+/// Fetches what `read` asks for (through [`Index::take_missing`]) until it answers.
+fn read_on_demand<T>(index: &mut Index, built: &BuiltIndex, read: impl Fn(&Index) -> Option<T>) -> (T, Vec<String>) {
+    let mut fetched = Vec::new();
+    for _ in 0..4 {
+        if let Some(value) = read(index) {
+            assert!(index.take_missing().is_empty(), "an answer that still asks for files");
+            return (value, fetched);
+        }
+        let missing = index.take_missing();
+        assert!(!missing.is_empty(), "no answer, and nothing asked for");
+        for entry in missing {
+            let bytes = built.files.iter().find(|f| f.1 == entry.name).unwrap().2.clone();
+            index.attach_file(&entry, bytes).unwrap();
+            fetched.push(entry.role);
+        }
+    }
+    panic!("a read kept asking for more files");
+}
+
+/// A paper's topics with its keyphrases as text (chunks number their phrases apart).
+type Resolved = (u32, Option<u32>, Vec<(u32, u8)>, Vec<(u32, u8)>, Vec<String>);
+
+fn resolved(v: &papersift::engine::index::read::PaperTopicsView) -> Resolved {
+    let d = v.detail;
+    (v.topic, v.subtopic, d.memberships.clone(), d.related.clone(), v.keyphrases().map(String::from).collect())
+}
+
+#[test]
+fn topics_come_in_parts_a_view_asks_for_and_read_as_the_bundle_does() {
+    let corpus = common::read(&[common::seed_dir()]);
+    let options = |layout| BuildOptions {
+        layout,
+        shard_bytes: Some(1 << 10),
+        topics: Some(papersift::engine::topics::TopicOptions::default()),
+        ..Default::default()
+    };
+    let bundle = build_index(&corpus.papers, &options(Layout::Bundle), &mut |_, _| {});
+    let sharded = build_index(&corpus.papers, &options(Layout::Sharded(8)), &mut |_, _| {});
+    assert_eq!(bundle.manifest.files_of(FileKind::TopicDetail).count(), 1, "a bundle keeps one detail chunk");
+    let chunks = sharded.manifest.files_of(FileKind::TopicDetail).count();
+    assert!(chunks >= 4, "{chunks} detail chunks of 1 KB");
+    let whole = bundle.open().unwrap();
+    assert!(whole.topics.is_some() && whole.paper_map.is_some(), "a bundle opens with its topics");
+
+    // A fresh sharded index has none of it, and asks only for what each read needs.
+    let mut fresh = sharded.load().unwrap();
+    assert!(fresh.topics.is_none() && fresh.has_topics());
+    let (labels, roles) = read_on_demand(&mut fresh, &sharded, |i| {
+        i.want_topics().then(|| {
+            (0..i.topics.as_ref().unwrap().topics.len() as u32)
+                .map(|t| i.topics.as_ref().unwrap().label(t))
+                .collect::<Vec<_>>()
+        })
+    });
+    assert_eq!(roles, ["topic-summary"]);
+    let summary = whole.topics.as_ref().unwrap();
+    assert_eq!(labels, (0..summary.topics.len() as u32).map(|t| summary.label(t)).collect::<Vec<_>>());
+    assert_eq!(fresh.topic_columns, whole.topic_columns);
+    for doc in [0, 41, 81] {
+        let (view, roles) = read_on_demand(&mut fresh, &sharded, |i| i.paper_topics(doc).map(|v| resolved(&v)));
+        assert_eq!(view, resolved(&whole.paper_topics(doc).unwrap()), "paper {doc}");
+        assert!(roles.iter().all(|r| r == "topic-detail") && roles.len() <= 1, "paper {doc}: {roles:?}");
+    }
+    assert!(fresh.paper_map.is_none(), "no map until the map asks");
+    let (map, roles) = read_on_demand(&mut fresh, &sharded, |i| i.paper_map().map(<[_]>::to_vec));
+    assert_eq!((map, roles), (whole.paper_map.clone().unwrap(), vec!["paper-map".to_string()]));
+
+    // A topic filter on a fresh index asks for the summary, then answers as the bundle.
+    let mut req = Request::new("");
+    req.filters.topics = vec![1];
+    req.limit = 100;
+    let want = Engine::new(bundle.open().unwrap()).search(&req);
+    let (_, got, fetched) = search_on_demand(sharded.load().unwrap(), &sharded, &req);
+    assert!(fetched >= 1);
+    assert_eq!(got.total, want.total);
+    assert_eq!(got.hits.iter().map(|h| h.doc).collect::<Vec<_>>(), want.hits.iter().map(|h| h.doc).collect::<Vec<_>>());
+
+    // A detail chunk of another index (another topic count) or in another place is refused.
+    let mut other = sharded.load().unwrap();
+    let entries: Vec<_> = sharded.manifest.files_of(FileKind::TopicDetail).cloned().collect();
+    let bytes = |e: &papersift::engine::index::manifest::FileEntry| {
+        sharded.files.iter().find(|f| f.1 == e.name).unwrap().2.clone()
+    };
+    let mut moved = entries[0].clone();
+    moved.name = entries[1].name.clone();
+    assert!(other.attach_file(&entries[1], bytes(&entries[0])).is_err(), "a chunk's bytes under another's entry");
+    assert!(other.attach_file(&moved, bytes(&entries[1])).is_err(), "an entry the manifest does not list");
+    other.attach_file(&entries[1], bytes(&entries[1])).unwrap();
+}

@@ -18,7 +18,7 @@ fn seed_engine(name: &str) -> Engine {
 }
 
 fn topic_of_title(engine: &Engine, title: &str) -> u32 {
-    let model = engine.index.topics.as_ref().unwrap();
+    let model = engine.index.topic_model().unwrap();
     let doc = (0..engine.index.len())
         .find(|&d| engine.index.docs.get(d).unwrap().title == title)
         .unwrap_or_else(|| panic!("no paper titled {title:?}"));
@@ -51,7 +51,7 @@ fn papers_of_one_subject_share_a_topic() {
 #[test]
 fn topic_filter_and_facet_agree_with_the_model() {
     let engine = seed_engine("topics-filter");
-    let model = engine.index.topics.as_ref().unwrap();
+    let model = engine.index.topic_model().unwrap();
     let all = engine.search(&Request { limit: 200, ..Request::new("") });
     let facet = all.facets.as_ref().unwrap().topics.clone();
     for t in 0..model.top_count() as u32 {
@@ -68,7 +68,7 @@ fn topic_filter_and_facet_agree_with_the_model() {
 #[test]
 fn related_papers_and_labels_are_sane() {
     let engine = seed_engine("topics-related");
-    let model = engine.index.topics.as_ref().unwrap();
+    let model = engine.index.topic_model().unwrap();
     for (d, p) in model.papers.iter().enumerate() {
         assert!(!p.related.is_empty() && p.related.len() <= 8, "paper {d}");
         assert!(p.related.iter().all(|&(o, _)| o as usize != d), "a paper is not its own neighbour");

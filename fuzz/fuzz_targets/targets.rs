@@ -52,14 +52,19 @@ pub fn open(manifest: &[u8], file: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<I
         file(&entry.name).ok_or(papersift::engine::error::FormatError::Manifest("missing".into()))
     };
     let mut index = Index::load(manifest, fetch).ok()?;
-    for kind in [FileKind::Positions, FileKind::Authors, FileKind::Topics] {
+    for kind in [FileKind::Positions, FileKind::Authors] {
         let Ok(entry) = index.entry(kind) else { continue };
         let Some(bytes) = file(&entry.name) else { continue };
         let _ = match kind {
             FileKind::Positions => index.attach_positions(bytes),
-            FileKind::Authors => index.attach_authors(bytes),
-            _ => index.attach_topics(bytes),
+            _ => index.attach_authors(bytes),
         };
+    }
+    // The topic files (summary, map, detail chunks), as the app attaches them.
+    for entry in index.missing_shards() {
+        if let Some(bytes) = file(&entry.name) {
+            let _ = index.attach_file(&entry, bytes);
+        }
     }
     Some(index)
 }
@@ -156,7 +161,12 @@ pub fn run_index(data: &[u8]) {
     let engine = Engine::new(index);
     for doc in 0..papers.min(100) {
         let _ = engine.index.docs.get(doc);
+        if let Some(view) = engine.index.paper_topics(doc) {
+            let _ = view.keyphrases().count();
+        }
     }
+    let _ = engine.index.paper_map();
+    let _ = engine.index.topic_model();
     for q in
         ["quantization", "language model", "\"scaling laws\"", "quanti", "tranformer", "title:lora -pinn", "author:a"]
     {

@@ -261,7 +261,7 @@ fn start_loading(ctx: Ctx) {
                 let deferred = manifest.docs_per_chunk > 0;
                 let facets_later = !manifest.splits.is_empty();
                 kinds.retain(|&k| {
-                    manifest.file(k).is_some()
+                    (manifest.file(k).is_some() || k == FileKind::Topics)
                         && !(deferred && k == FileKind::Positions)
                         && (k != FileKind::Facets || facets_later)
                 });
@@ -278,7 +278,13 @@ fn start_loading(ctx: Ctx) {
                     }
                 }
                 for kind in kinds {
-                    load_extra(ctx, &manifest, kind).await;
+                    if kind == FileKind::Topics {
+                        // The topic files a view would ask for first (see Index::topic_files_at_start).
+                        let files = with_engine(|e| e.index.topic_files_at_start()).unwrap_or_default();
+                        fetch_files(files, true).await;
+                    } else {
+                        load_extra(ctx, &manifest, kind).await;
+                    }
                 }
                 prefetch::dictionary(&manifest).await;
             }
@@ -318,7 +324,6 @@ async fn load_extra(ctx: Ctx, manifest: &crate::engine::index::Manifest, kind: F
                         Some(entry) => engine.index.attach_file(&entry.clone(), bytes),
                         None => Ok(()),
                     },
-                    FileKind::Topics => engine.index.attach_topics(bytes),
                     _ => engine.index.attach_authors(bytes),
                 })
             });

@@ -173,8 +173,8 @@ pub fn result_docs(view: &ViewState, max: usize) -> Option<Vec<(u32, String)>> {
 pub fn topic_of(doc: u32) -> Option<(u32, String)> {
     with_engine(|engine| {
         let model = engine.index.topics.as_ref()?;
-        let p = model.papers.get(doc as usize)?;
-        let t = p.subtopic.unwrap_or(p.topic);
+        let &(top, sub) = engine.index.topic_columns.get(doc as usize)?;
+        let t = if sub == crate::engine::index::topicfile::NO_TOPIC { top } else { sub };
         Some((t, model.label(t)))
     })
     .flatten()
@@ -219,13 +219,15 @@ pub fn paper(id: &str) -> Option<PaperLookup> {
             return PaperLookup::Loading;
         }
         let Ok(paper) = engine.index.docs.get(doc) else { return PaperLookup::Missing };
-        let model = engine.index.topics.as_ref();
-        let entry = model.and_then(|m| m.papers.get(doc as usize));
-        let neighbours: Vec<(u32, Option<f32>)> = match entry {
-            Some(e) => e.related.iter().map(|&(d, s)| (d, Some(f32::from(s) / 255.0))).collect(),
-            // A sharded index with topics waits for them: "more like this" would fetch the
-            // dictionary shards of every word of the paper.
-            None if engine.index.is_sharded() && engine.index.has_topics() => Vec::new(),
+        let entry = engine.index.paper_topics(doc);
+        let neighbours: Vec<(u32, Option<f32>)> = match &entry {
+            Some(e) => e.detail.related.iter().map(|&(d, s)| (d, Some(f32::from(s) / 255.0))).collect(),
+            // A sharded index with topics waits for the paper's topic details ("more like
+            // this" would fetch the dictionary shards of every word of the paper).
+            None if engine.index.is_sharded() && engine.index.has_topics() => {
+                super::want_files(engine.index.take_missing());
+                Vec::new()
+            }
             None => {
                 let similar = engine.more_like_this(doc, 5);
                 super::want_files(engine.index.take_missing());
@@ -235,17 +237,16 @@ pub fn paper(id: &str) -> Option<PaperLookup> {
         super::want_docs(neighbours.iter().map(|n| n.0));
         let related =
             neighbours.iter().filter_map(|&(d, s)| engine.index.docs.get(d).ok().map(|p| (p.id, p.title, s))).collect();
-        let (topics, keyphrases) = match (model, entry) {
+        let (topics, keyphrases) = match (engine.index.topics.as_ref(), entry) {
             (Some(m), Some(e)) => {
                 let mut topics: Vec<(u32, String, f32)> = Vec::new();
                 if let Some(s) = e.subtopic {
                     topics.push((s, m.label(s), 1.0));
                 }
-                for &(t, score) in &e.memberships {
+                for &(t, score) in &e.detail.memberships {
                     topics.push((t, m.label(t), f32::from(score) / 255.0));
                 }
-                let phrases = e.keyphrases.iter().filter_map(|&p| m.phrases.get(p as usize).cloned()).collect();
-                (topics, phrases)
+                (topics, e.keyphrases().map(str::to_string).collect())
             }
             _ => (Vec::new(), Vec::new()),
         };

@@ -69,8 +69,8 @@ enum Command {
         /// Papers per document chunk with `--layout sharded` [default: about 32 KB of papers]
         #[arg(long)]
         docs_per_chunk: Option<u32>,
-        /// Target kilobytes per dictionary shard and postings chunk with `--layout sharded`
-        /// [default: 40 and 64]
+        /// Target kilobytes per dictionary shard, postings chunk and topic-detail chunk with
+        /// `--layout sharded` [default: 40, 64 and 64]
         #[arg(long)]
         shard_kb: Option<usize>,
     },

@@ -10,11 +10,12 @@ use papersift::engine::index::Index;
 use papersift::engine::topics::TopicModel;
 use serde_json::{json, Value};
 
-fn model(index: &Index) -> Result<&TopicModel> {
-    match &index.topics {
-        Some(m) => Ok(m),
-        None => bail!("this index has no topics: rebuild it without --no-topics"),
+fn model(index: &Index) -> Result<TopicModel> {
+    if !index.has_topics() {
+        bail!("this index has no topics: rebuild it without --no-topics");
     }
+    // (Every topic file is attached by `Index::open_dir`.)
+    index.topic_model().context("the index's topic files are incomplete")
 }
 
 fn sink(out: Option<&Path>) -> Result<Box<dyn Write>> {
@@ -73,7 +74,7 @@ pub fn related(index: &Index, out: Option<&Path>) -> Result<()> {
 pub fn graph(index: &Index, out: Option<&Path>) -> Result<()> {
     let m = model(index)?;
     let ids = ids(index)?;
-    let phrase = |p: &u32| m.phrases[*p as usize].clone();
+    let phrase = |p: &u32| m.phrases.get(*p as usize).cloned().unwrap_or_default();
     let coord = |v: u16| f64::from(v) / 65535.0;
     let topics: Vec<Value> = m
         .topics

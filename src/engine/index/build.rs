@@ -36,9 +36,9 @@ pub struct BuildOptions {
     pub phrase_pairs: Option<super::pairs::PairRule>,
     /// One docs file or chunks fetched on demand.
     pub layout: Layout,
-    /// Target bytes per dictionary shard and per postings chunk of a sharded layout; `None`:
-    /// [`LEXICON_SHARD_BYTES`] and [`POSTINGS_CHUNK_BYTES`] (tests use small values to get
-    /// many shards from small corpora).
+    /// Target bytes per dictionary shard, postings chunk and topic-detail chunk of a sharded
+    /// layout; `None`: [`LEXICON_SHARD_BYTES`], [`POSTINGS_CHUNK_BYTES`] and
+    /// [`TOPIC_DETAIL_BYTES`] (tests use small values to get many shards from small corpora).
     pub shard_bytes: Option<usize>,
 }
 
@@ -208,7 +208,7 @@ pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn 
             let mut built = build_text_index(papers, options, progress);
             if let Some(handle) = topics {
                 let model = handle.join().expect("the topic model panicked");
-                add_topics(&mut built, &model);
+                add_topics(&mut built, &model, options);
             }
             built
         })
@@ -217,24 +217,44 @@ pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn 
     {
         let mut built = build_text_index(papers, options, progress);
         if let Some(o) = &options.topics {
-            add_topics(&mut built, &crate::engine::topics::compute(papers, o));
+            add_topics(&mut built, &crate::engine::topics::compute(papers, o), options);
         }
         built
     }
 }
 
-/// Appends the topics file to a built index.
-fn add_topics(built: &mut BuiltIndex, model: &crate::engine::topics::TopicModel) {
-    let bytes = frame(FileKind::Topics, &super::topicfile::encode(model));
-    let hash = content_hash(&bytes);
-    let name = format!("{}.{}.bin", FileKind::Topics.role(), hash);
-    built.manifest.files.push(FileEntry {
-        role: FileKind::Topics.role().to_string(),
-        name: name.clone(),
-        bytes: bytes.len() as u64,
-        hash,
-    });
-    built.files.push((FileKind::Topics, name, bytes));
+/// Target bytes of a `topic-detail` chunk in a sharded index: about 400 arXiv papers'
+/// memberships, keyphrases and related papers, 30 KB compressed, fetched for the paper view
+/// (180 files at 75k papers, so the manifest grows by about 2.5 KB). A bundle keeps them in
+/// one chunk, fetched with the rest.
+pub const TOPIC_DETAIL_BYTES: usize = 64 << 10;
+
+/// Appends the topic files (summary, map, detail chunks) to a built index.
+fn add_topics(built: &mut BuiltIndex, model: &crate::engine::topics::TopicModel, options: &BuildOptions) {
+    use super::topicfile;
+    let sharded = built.manifest.docs_per_chunk > 0;
+    let per_chunk = if sharded {
+        topicfile::detail_papers_per_chunk(model, options.shard_bytes.unwrap_or(TOPIC_DETAIL_BYTES))
+    } else {
+        (model.papers.len() as u32).max(1)
+    };
+    let payloads = topicfile::encode(model, per_chunk);
+    built.manifest.topic_detail_per_chunk = payloads.per_chunk;
+    let files = [(FileKind::TopicSummary, payloads.summary), (FileKind::PaperMap, payloads.map)]
+        .into_iter()
+        .chain(payloads.details.into_iter().map(|d| (FileKind::TopicDetail, d)));
+    for (kind, payload) in files {
+        let bytes = frame(kind, &payload);
+        let hash = content_hash(&bytes);
+        let name = format!("{}.{}.bin", kind.role(), hash);
+        built.manifest.files.push(FileEntry {
+            role: kind.role().to_string(),
+            name: name.clone(),
+            bytes: bytes.len() as u64,
+            hash,
+        });
+        built.files.push((kind, name, bytes));
+    }
 }
 
 fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
@@ -461,6 +481,7 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
         features,
         docs_per_chunk: per_chunk,
+        topic_detail_per_chunk: 0,
         splits,
         files: entries_out,
     };

@@ -56,7 +56,7 @@ pub enum FileKind {
     NamePostings,
     /// The author facet (large on big corpora, so apart).
     Authors,
-    /// Topics, related papers, graph and map.
+    /// The whole topic model in one file (indexes built before the split below: still read).
     Topics,
     /// A chunk of the document store (large corpora; see [`super::docs`]).
     DocsChunk,
@@ -74,11 +74,18 @@ pub enum FileKind {
     DocIdShard,
     /// A chunk of the positions file by list range (with a sharded index).
     PositionsChunk,
+    /// The topic model's summary: topics, labels, graph, trends and each paper's topic (see
+    /// [`super::topicfile`]).
+    TopicSummary,
+    /// Each paper's position on the paper map.
+    PaperMap,
+    /// Per paper by document range: topic memberships, keyphrases and related papers.
+    TopicDetail,
 }
 
 impl FileKind {
     /// Every kind, in the order the build writes them.
-    pub const ALL: [FileKind; 19] = [
+    pub const ALL: [FileKind; 22] = [
         FileKind::Terms,
         FileKind::Words,
         FileKind::Postings,
@@ -98,6 +105,9 @@ impl FileKind {
         FileKind::NamePostingsChunk,
         FileKind::DocIdShard,
         FileKind::PositionsChunk,
+        FileKind::TopicSummary,
+        FileKind::PaperMap,
+        FileKind::TopicDetail,
     ];
 
     /// The four tag bytes in the header.
@@ -122,6 +132,9 @@ impl FileKind {
             FileKind::NamePostingsChunk => *b"NPSC",
             FileKind::DocIdShard => *b"DIDX",
             FileKind::PositionsChunk => *b"PSNC",
+            FileKind::TopicSummary => *b"TSUM",
+            FileKind::PaperMap => *b"PMAP",
+            FileKind::TopicDetail => *b"TDET",
         }
     }
 
@@ -147,6 +160,9 @@ impl FileKind {
             FileKind::NamePostingsChunk => "name-postings-chunk",
             FileKind::DocIdShard => "doc-id-shard",
             FileKind::PositionsChunk => "positions-chunk",
+            FileKind::TopicSummary => "topic-summary",
+            FileKind::PaperMap => "paper-map",
+            FileKind::TopicDetail => "topic-detail",
         }
     }
 

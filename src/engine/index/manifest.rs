@@ -101,6 +101,10 @@ pub struct Manifest {
     /// order); absent (0) when it is one `docs` file.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub docs_per_chunk: u32,
+    /// Papers per `topic-detail` file (in order) when the topic model is split into files;
+    /// absent (0) with no topics or a whole `topics` file.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub topic_detail_per_chunk: u32,
     /// How the sharded files split their ordinals (large corpora; see
     /// [`super::lexicon`]), one entry per sharded role.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

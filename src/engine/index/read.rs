@@ -10,9 +10,10 @@ use super::lexicon::Lexicon;
 use super::manifest::{FileEntry, Manifest, Split};
 use super::pairs::PairTable;
 use super::postings::ListFile;
+use super::topicfile::{self, PaperDetail, TopicDetails};
 use super::words::Words;
 use crate::engine::error::FormatError;
-use crate::engine::topics::TopicModel;
+use crate::engine::topics::TopicSummary;
 
 /// An opened index.
 #[derive(Debug)]
@@ -47,11 +48,40 @@ pub struct Index {
     facets_wanted: std::cell::Cell<bool>,
     /// The author facet, when loaded.
     pub authors: Option<Column>,
-    /// The topic model, when the index has one and it is loaded.
-    pub topics: Option<TopicModel>,
-    /// Per paper, its top topic and its subtopic (`u32::MAX`: none), as flat columns so
-    /// facet counts over tens of thousands of hits read two arrays, not the model.
+    /// The topic model's summary (topics, labels, graph, trends), when the index has one and
+    /// it is loaded.
+    pub topics: Option<TopicSummary>,
+    /// Per paper, its top topic and its subtopic ([`topicfile::NO_TOPIC`]: none), loaded with
+    /// the summary, as flat columns so facet counts over tens of thousands of hits read two
+    /// arrays.
     pub topic_columns: Vec<(u32, u32)>,
+    /// Each paper's place on the map, once the `paper-map` file is loaded.
+    pub paper_map: Option<Vec<(u16, u16)>>,
+    /// Per paper: memberships, keyphrases and related papers, in chunks.
+    pub topic_details: TopicDetails,
+    /// A read needed the topic summary, or the map, while it was not loaded.
+    topics_wanted: std::cell::Cell<bool>,
+    map_wanted: std::cell::Cell<bool>,
+}
+
+/// One paper's place in the topic model, as the paper view shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperTopicsView<'a> {
+    /// Primary top topic.
+    pub topic: u32,
+    /// Primary subtopic, when its topic has subtopics.
+    pub subtopic: Option<u32>,
+    /// Memberships, keyphrases and related papers.
+    pub detail: &'a PaperDetail,
+    /// The phrases `detail.keyphrases` point into.
+    pub phrases: &'a [String],
+}
+
+impl PaperTopicsView<'_> {
+    /// The keyphrases as text.
+    pub fn keyphrases(&self) -> impl Iterator<Item = &str> {
+        self.detail.keyphrases.iter().filter_map(|&k| self.phrases.get(k as usize).map(String::as_str))
+    }
 }
 
 /// Checks a file's bytes against its manifest entry.
@@ -220,6 +250,13 @@ impl Index {
                 (Lexicon::whole(names, None), name_postings)
             }
         };
+        // Topic details: listed from the start (a paper view fetches its paper's chunk).
+        let details: Vec<FileEntry> = manifest.files_of(FileKind::TopicDetail).cloned().collect();
+        let topic_details = if details.is_empty() {
+            TopicDetails::default()
+        } else {
+            TopicDetails::listed(manifest.papers, manifest.topic_detail_per_chunk, details)?
+        };
         // Chunked positions: present from the start, each chunk fetched when a phrase reads it.
         let positions = match split_of(FileKind::PositionsChunk)? {
             Some((split, entries)) => Some(ListFile::chunked(split.total, &split.starts, entries)?),
@@ -242,6 +279,10 @@ impl Index {
             authors: None,
             topics: None,
             topic_columns: Vec::new(),
+            paper_map: None,
+            topic_details,
+            topics_wanted: Default::default(),
+            map_wanted: Default::default(),
         })
     }
 
@@ -286,20 +327,148 @@ impl Index {
         Ok(())
     }
 
-    /// Adds the topic model (topics, related papers, graph, map).
-    pub fn attach_topics(&mut self, bytes: Vec<u8>) -> Result<(), FormatError> {
-        let entry = self.entry(FileKind::Topics)?;
-        verify_entry(&entry, &bytes)?;
-        let payload = unframe(&entry.name, FileKind::Topics, &bytes)?;
-        let model = super::topicfile::decode(&entry.name, payload, self.manifest.papers)?;
-        self.topic_columns = model.papers.iter().map(|p| (p.topic, p.subtopic.unwrap_or(u32::MAX))).collect();
-        self.topics = Some(model);
-        Ok(())
-    }
-
     /// Whether the index was built with topics.
     pub fn has_topics(&self) -> bool {
-        self.manifest.file(FileKind::Topics).is_some()
+        self.topic_summary_entry().is_some()
+    }
+
+    /// The file the topic summary comes from: `topic-summary`, or the whole `topics` file of
+    /// an index built before the split.
+    fn topic_summary_entry(&self) -> Option<&FileEntry> {
+        self.manifest.file(FileKind::TopicSummary).or_else(|| self.manifest.file(FileKind::Topics))
+    }
+
+    /// Whether the topic summary is at hand; when not (and the index has topics), records that
+    /// a read needs it (it is then among [`Index::take_missing`]).
+    pub fn want_topics(&self) -> bool {
+        if self.topics.is_none() && self.has_topics() {
+            self.topics_wanted.set(true);
+        }
+        self.topics.is_some()
+    }
+
+    /// Every paper's place on the map, recording the `paper-map` file (and the summary) as
+    /// missing when not loaded.
+    pub fn paper_map(&self) -> Option<&[(u16, u16)]> {
+        if self.paper_map.is_none() && self.has_topics() {
+            self.map_wanted.set(true);
+        }
+        self.want_topics();
+        self.paper_map.as_deref().filter(|_| self.topics.is_some())
+    }
+
+    /// A paper's place in the topic model (topics, memberships, keyphrases, related papers),
+    /// recording what is missing (the summary, the paper's detail chunk) when not loaded.
+    pub fn paper_topics(&self, doc: u32) -> Option<PaperTopicsView<'_>> {
+        let ready = self.want_topics();
+        let (detail, phrases) = self.topic_details.get(doc)?;
+        let &(topic, sub) = self.topic_columns.get(doc as usize).filter(|_| ready)?;
+        Some(PaperTopicsView { topic, subtopic: (sub != topicfile::NO_TOPIC).then_some(sub), detail, phrases })
+    }
+
+    /// The topic files to fetch once the first results are shown: with a single document
+    /// store (a small corpus) all of them, else the summary alone (topic chips, the topic
+    /// facet and the graph), the map and the paper details waiting until a view reads them.
+    pub fn topic_files_at_start(&self) -> Vec<FileEntry> {
+        if self.docs.is_chunked() {
+            self.topic_summary_entry().filter(|_| self.topics.is_none()).cloned().into_iter().collect()
+        } else {
+            self.missing_topic_files()
+        }
+    }
+
+    /// The whole topic model, when every topic file is attached (the CLI's exports; not in
+    /// the app, which reads the parts).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn topic_model(&self) -> Option<crate::engine::topics::TopicModel> {
+        let summary = self.topics.as_ref()?;
+        let map = self.paper_map.as_ref()?;
+        let mut phrases = summary.phrases.clone();
+        let mut ids: rustc_hash::FxHashMap<String, u32> =
+            phrases.iter().enumerate().map(|(i, p)| (p.clone(), i as u32)).collect();
+        let mut papers = Vec::with_capacity(self.len() as usize);
+        for doc in 0..self.len() {
+            let view = self.paper_topics(doc)?;
+            let keyphrases = view
+                .keyphrases()
+                .map(|k| {
+                    *ids.entry(k.to_string()).or_insert_with(|| {
+                        phrases.push(k.to_string());
+                        phrases.len() as u32 - 1
+                    })
+                })
+                .collect();
+            let &(x, y) = map.get(doc as usize)?;
+            papers.push(crate::engine::topics::PaperTopics {
+                topic: view.topic,
+                subtopic: view.subtopic,
+                memberships: view.detail.memberships.clone(),
+                keyphrases,
+                related: view.detail.related.clone(),
+                x,
+                y,
+            });
+        }
+        Some(crate::engine::topics::TopicModel {
+            phrases,
+            topics: summary.topics.clone(),
+            edges: summary.edges.clone(),
+            papers,
+            trends: summary.trends.clone(),
+        })
+    }
+
+    /// The topic files not attached yet: the summary (or the whole legacy file), the map and
+    /// every detail chunk.
+    fn missing_topic_files(&self) -> Vec<FileEntry> {
+        let mut out = Vec::new();
+        if self.topics.is_none() {
+            out.extend(self.topic_summary_entry().cloned());
+        }
+        if self.paper_map.is_none() {
+            out.extend(self.manifest.file(FileKind::PaperMap).cloned());
+        }
+        out.extend(self.topic_details.missing_all());
+        out
+    }
+
+    /// Attaches a topic file after its checks against the manifest.
+    fn attach_topic_file(&mut self, kind: FileKind, entry: &FileEntry, bytes: &[u8]) -> Result<(), FormatError> {
+        let payload = unframe(&entry.name, kind, bytes)?;
+        let papers = self.manifest.papers;
+        let mismatch = |topics: usize, chunk: u32| FormatError::Corrupt {
+            file: entry.name.clone(),
+            what: format!("a topic-detail chunk names {chunk} topics, the summary {topics}"),
+        };
+        match kind {
+            FileKind::Topics => {
+                let model = topicfile::decode(&entry.name, payload, papers)?;
+                let ((summary, columns), map, details) = topicfile::split(model);
+                self.topics = Some(summary);
+                self.topic_columns = columns;
+                self.paper_map = Some(map);
+                self.topic_details = TopicDetails::whole(details);
+            }
+            FileKind::TopicSummary => {
+                let (summary, columns) = topicfile::decode_summary(&entry.name, payload, papers)?;
+                if let Some(t) = self.topic_details.attached_topics().find(|&t| t as usize != summary.topics.len()) {
+                    return Err(mismatch(summary.topics.len(), t));
+                }
+                self.topics = Some(summary);
+                self.topic_columns = columns;
+            }
+            FileKind::PaperMap => self.paper_map = Some(topicfile::decode_map(&entry.name, payload, papers)?),
+            _ => {
+                let chunk = topicfile::decode_detail(&entry.name, payload, papers)?;
+                if let Some(summary) = &self.topics {
+                    if chunk.topics as usize != summary.topics.len() {
+                        return Err(mismatch(summary.topics.len(), chunk.topics));
+                    }
+                }
+                self.topic_details.attach(entry, chunk)?;
+            }
+        }
+        Ok(())
     }
 
     /// The manifest entry of `kind`.
@@ -380,6 +549,14 @@ impl Index {
         if self.facets_wanted.replace(false) && !self.facets_loaded {
             out.extend(self.manifest.file(FileKind::Facets).cloned());
         }
+        // The summary before the map and details (a detail chunk is checked against it).
+        if self.topics_wanted.replace(false) && self.topics.is_none() {
+            out.extend(self.topic_summary_entry().cloned());
+        }
+        if self.map_wanted.replace(false) && self.paper_map.is_none() {
+            out.extend(self.manifest.file(FileKind::PaperMap).cloned());
+        }
+        out.extend(self.topic_details.take_missing());
         out
     }
 
@@ -391,6 +568,9 @@ impl Index {
             || self.names.has_missing()
             || self.name_postings.has_missing()
             || self.facets_wanted.get()
+            || self.topics_wanted.get()
+            || self.map_wanted.get()
+            || self.topic_details.has_missing()
             || self.positions.as_ref().is_some_and(ListFile::has_missing)
     }
 
@@ -416,7 +596,7 @@ impl Index {
         self.facets_loaded
     }
 
-    /// Every dictionary shard and list chunk not attached yet.
+    /// Every dictionary shard, list chunk and topic file not attached yet.
     pub fn missing_shards(&self) -> Vec<FileEntry> {
         let mut out = self.terms.missing_all();
         out.extend(self.postings.missing_all());
@@ -427,6 +607,7 @@ impl Index {
         if !self.facets_loaded {
             out.extend(self.manifest.file(FileKind::Facets).cloned());
         }
+        out.extend(self.missing_topic_files());
         out
     }
 
@@ -470,6 +651,9 @@ impl Index {
                 self.facets_loaded = true;
                 Ok(())
             }
+            FileKind::Topics | FileKind::TopicSummary | FileKind::PaperMap | FileKind::TopicDetail => {
+                self.attach_topic_file(kind, entry, &bytes)
+            }
             FileKind::DocIdShard => match self.doc_ids.as_mut() {
                 Some(ids) => ids.attach(entry, kind, &bytes),
                 None => Err(FormatError::Manifest(format!("`{}`: this index has no paper-id map", entry.name))),
@@ -509,10 +693,6 @@ impl Index {
         }
         let authors = read(&index.entry(FileKind::Authors)?)?;
         index.attach_authors(authors)?;
-        if index.has_topics() {
-            let topics = read(&index.entry(FileKind::Topics)?)?;
-            index.attach_topics(topics)?;
-        }
         Ok(index)
     }
 }

@@ -1021,7 +1021,8 @@ impl Engine {
             }
         }
         if !f.topics.is_empty() {
-            if self.index.topics.is_none() {
+            // (A sharded index records the summary as missing: fetched, then searched again.)
+            if !self.index.want_topics() {
                 notices.push(Notice::TopicsUnavailable);
             }
             for (d, ok) in allowed.iter_mut().enumerate() {

@@ -118,18 +118,51 @@ pub struct TopicModel {
 impl TopicModel {
     /// A topic's label as one string ("scaling laws · compute-optimal").
     pub fn label(&self, topic: u32) -> String {
-        self.topics
-            .get(topic as usize)
-            .map(|t| {
-                t.label.iter().filter_map(|&p| self.phrases.get(p as usize)).cloned().collect::<Vec<_>>().join(" · ")
-            })
-            .unwrap_or_default()
+        label_of(&self.phrases, &self.topics, topic)
     }
 
     /// Number of top topics.
     pub fn top_count(&self) -> usize {
-        self.topics.iter().take_while(|t| t.parent.is_none()).count()
+        top_count_of(&self.topics)
     }
+}
+
+/// The part of a topic model every topic view needs, as an index reader holds it: topics,
+/// graph and trends with the phrases they name. Per-paper data is apart (the reader's topic
+/// columns, paper map and topic details), so a large index fetches only what a view shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicSummary {
+    /// Phrases referenced by topics, edges and trends, as shown.
+    pub phrases: Vec<String>,
+    /// Top topics first, then subtopics.
+    pub topics: Vec<Topic>,
+    /// Topic graph edges (between top topics).
+    pub edges: Vec<Edge>,
+    /// Papers over time and rising phrases, for dated corpora.
+    pub trends: Option<trends::Trends>,
+}
+
+impl TopicSummary {
+    /// A topic's label as one string ("scaling laws · compute-optimal").
+    pub fn label(&self, topic: u32) -> String {
+        label_of(&self.phrases, &self.topics, topic)
+    }
+
+    /// Number of top topics.
+    pub fn top_count(&self) -> usize {
+        top_count_of(&self.topics)
+    }
+}
+
+fn label_of(phrases: &[String], topics: &[Topic], topic: u32) -> String {
+    topics
+        .get(topic as usize)
+        .map(|t| t.label.iter().filter_map(|&p| phrases.get(p as usize)).cloned().collect::<Vec<_>>().join(" · "))
+        .unwrap_or_default()
+}
+
+fn top_count_of(topics: &[Topic]) -> usize {
+    topics.iter().take_while(|t| t.parent.is_none()).count()
 }
 
 /// Added to a candidate's cosine when it shares the paper's primary topic, when ranking

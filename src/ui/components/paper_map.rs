@@ -50,12 +50,29 @@ struct MapData {
     edges: Vec<(u32, u32, f64)>,
 }
 
-fn map_data() -> MapData {
+/// What to draw in `mode`: the paper map needs every paper's position (its own file, fetched
+/// when first drawn), the graph only the topic summary.
+fn map_data(mode: View) -> MapData {
     with_engine(|e| {
+        let points = if mode == View::Map {
+            let points = e.index.paper_map().map(|map| {
+                map.iter().zip(&e.index.topic_columns).map(|(&(x, y), &(t, _))| (x, y, t)).collect::<Vec<_>>()
+            });
+            // A sharded index fetches the map (and the summary) now; this recomputes then.
+            crate::ui::want_files(e.index.take_missing());
+            match points {
+                Some(p) => p,
+                None => return MapData::default(),
+            }
+        } else {
+            e.index.want_topics();
+            crate::ui::want_files(e.index.take_missing());
+            Vec::new()
+        };
         let Some(m) = e.index.topics.as_ref() else { return MapData::default() };
         let unit = |v: u16| f64::from(v) / 65535.0;
         MapData {
-            points: m.papers.iter().map(|p| (p.x, p.y, p.topic)).collect(),
+            points,
             discs: m
                 .topics
                 .iter()
@@ -343,7 +360,7 @@ pub fn PaperMap(
     let pz = PanZoom::new(ctx);
     let data = Memo::new(move |_| {
         ctx.extras.track();
-        map_data()
+        map_data(mode)
     });
     // The paper map needs every matching paper; the graph only the counts it already has.
     let mask = Memo::new(move |_| {
