@@ -264,12 +264,15 @@ fn topics_come_in_parts_a_view_asks_for_and_read_as_the_bundle_does() {
     assert_eq!(got.total, want.total);
     assert_eq!(got.hits.iter().map(|h| h.doc).collect::<Vec<_>>(), want.hits.iter().map(|h| h.doc).collect::<Vec<_>>());
 
-    // A detail chunk of another index (another topic count) or in another place is refused.
+    // A detail chunk before its summary, in another place or under another entry is refused.
     let mut other = sharded.load().unwrap();
     let entries: Vec<_> = sharded.manifest.files_of(FileKind::TopicDetail).cloned().collect();
     let bytes = |e: &papersift::engine::index::manifest::FileEntry| {
         sharded.files.iter().find(|f| f.1 == e.name).unwrap().2.clone()
     };
+    assert!(other.attach_file(&entries[1], bytes(&entries[1])).is_err(), "details before their summary");
+    let summary = sharded.manifest.file(FileKind::TopicSummary).unwrap().clone();
+    other.attach_file(&summary, bytes(&summary)).unwrap();
     let mut moved = entries[0].clone();
     moved.name = entries[1].name.clone();
     assert!(other.attach_file(&entries[1], bytes(&entries[0])).is_err(), "a chunk's bytes under another's entry");

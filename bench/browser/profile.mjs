@@ -5,7 +5,8 @@
 //
 // DIST is a built app whose wasm keeps its function names: build one beside dist/ with
 //   sed 's/data-wasm-opt="z"/data-wasm-opt="0" data-keep-debug/' index.html > /tmp/index-prof.html
-// (or edit index.html temporarily) and `trunk build --release --dist /tmp/profdist`. Without
+// (or edit index.html temporarily) and `trunk build --release --features bench --dist
+// /tmp/profdist` (the `bench` feature exports `bench_query`; the published app has none). Without
 // wasm-opt the code is rustc's size-optimised output as is: close to the shipped build, and
 // calls that the size profile leaves un-inlined show up by name. INDEX is a built index folder.
 import fs from 'node:fs';

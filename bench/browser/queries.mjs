@@ -6,8 +6,9 @@
 //                                  [--peers-dir DIR] [--no-peers] [--index DIR] [--queries FILE]
 //
 // CORPUS is a listing or JSON Lines file (the peers take the first N lines with --limit; the
-// same prefix is indexed here). The app in dist/ is copied next to a fresh index of the corpus
-// and served on 127.0.0.1 with cross-origin isolation (5 µs timers, as the peers' page has).
+// same prefix is indexed here). The app is built with its measurement hooks (`trunk build
+// --release --features bench --dist target/dist-bench`, trunk on PATH as `./dev` installs it),
+// copied next to a fresh index of the corpus and served on 127.0.0.1 with cross-origin isolation (5 µs timers, as the peers' page has).
 // Each query is timed like the peers time theirs (a cold call, two warm-ups, then batches
 // lasting at least 2 ms; the median batch): the search an instant-search box runs, returning
 // the top 10 with id and title. On a sharded index each query's files are fetched before it is
@@ -44,9 +45,12 @@ for (const line of fs.readFileSync(queriesFile, 'utf8').split('\n')) {
   else if (t && !t.startsWith('#')) classes.at(-1).queries.push(t);
 }
 
-// 1. A copy of the app with an index of the corpus (the first N papers with --limit).
+// 1. A copy of the app, built with its measurement hooks (the `bench` feature, which the
+// published app leaves out), with an index of the corpus (the first N papers with --limit).
+const benchDist = path.join(root, 'target', 'dist-bench');
+execFileSync('trunk', ['build', '--release', '--features', 'bench', '--dist', benchDist], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'papersift-bench-'));
-fs.cpSync(path.join(root, 'dist'), site, { recursive: true });
+fs.cpSync(benchDist, site, { recursive: true });
 fs.rmSync(path.join(site, 'index'), { recursive: true, force: true });
 let input = path.resolve(corpus);
 if (limit) {

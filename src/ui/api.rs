@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use crate::engine::error::FormatError;
-use crate::engine::index::format::FileKind;
 use crate::engine::index::manifest::{FileEntry, Manifest};
 use crate::engine::index::Index;
 use js_sys::Uint8Array;
@@ -132,12 +131,4 @@ pub async fn load(progress: impl Fn(u64, u64)) -> Result<Index, LoadError> {
         files.remove(&e.name).ok_or_else(|| FormatError::MissingFile { file: e.name.clone() })
     })?;
     Ok(index)
-}
-
-/// Fetches a file that loads after start-up (positions, authors).
-pub async fn load_extra(manifest: &Manifest, kind: FileKind) -> Result<Vec<u8>, LoadError> {
-    let entry = manifest
-        .file(kind)
-        .ok_or_else(|| LoadError::Format(format!("manifest.json lists no `{}` file", kind.role())))?;
-    fetch_bytes(&entry.name, false).await
 }

@@ -7,6 +7,7 @@
 //! Components live one per file under [`components`].
 
 mod api;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod browser;
 pub mod components;
@@ -283,7 +284,7 @@ fn start_loading(ctx: Ctx) {
                         let files = with_engine(|e| e.index.topic_files_at_start()).unwrap_or_default();
                         fetch_files(files, true).await;
                     } else {
-                        load_extra(ctx, &manifest, kind).await;
+                        load_extra(&manifest, kind).await;
                     }
                 }
                 prefetch::dictionary(&manifest).await;
@@ -303,49 +304,28 @@ pub(crate) async fn pause(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Fetches an optional file (positions, topics, authors), attaches it and bumps
-/// [`Ctx::extras`]; a failure is announced, the app goes on without it.
-async fn load_extra(ctx: Ctx, manifest: &crate::engine::index::Manifest, kind: FileKind) {
-    // Keyed by file name, like [`want_files`]: a search may have asked for the same file.
-    let key = manifest.file(kind).map_or_else(|| kind.role().to_string(), |e| e.name.clone());
-    let loaded = kind == FileKind::Facets && with_engine(|e| e.index.facets_loaded).unwrap_or(false);
-    if loaded || !FETCHING.with(|f| f.borrow_mut().insert(key.clone())) {
-        return;
-    }
-    let fetched = api::load_extra(manifest, kind).await;
-    FETCHING.with(|f| f.borrow_mut().remove(&key));
-    match fetched {
-        Ok(bytes) => {
-            let attached = ENGINE.with(|e| {
-                e.borrow_mut().as_mut().map(|engine| match kind {
-                    FileKind::Positions => engine.index.attach_positions(bytes),
-                    FileKind::Facets if engine.index.facets_loaded => Ok(()),
-                    FileKind::Facets => match manifest.file(kind) {
-                        Some(entry) => engine.index.attach_file(&entry.clone(), bytes),
-                        None => Ok(()),
-                    },
-                    _ => engine.index.attach_authors(bytes),
-                })
-            });
-            match attached {
-                Some(Ok(())) => ctx.extras.update(|n| *n += 1),
-                Some(Err(e)) => ctx.announce.set(format!("{} could not be used: {e}", kind.role())),
-                None => {}
-            }
-        }
-        Err(e) => ctx.announce.set(format!("{}: {}", e.title(), e.detail())),
+/// Fetches an optional file (positions, facets, authors) the manifest lists, unless loaded or
+/// on its way, attaches it and bumps [`Ctx::extras`]; a failure is announced, the app goes on
+/// without it.
+async fn load_extra(manifest: &crate::engine::index::Manifest, kind: FileKind) {
+    let loaded = with_engine(|e| match kind {
+        FileKind::Facets => e.index.facets_loaded,
+        FileKind::Positions => e.index.positions.is_some(),
+        _ => e.index.authors.is_some(),
+    });
+    if loaded == Some(false) {
+        fetch_files(manifest.file(kind).cloned().into_iter().collect(), true).await;
     }
 }
 
 /// Asks for the positions file (a phrase query needs it), when it is neither loaded nor on
 /// its way.
 pub fn want_positions() {
-    let Some(ctx) = CTX.get() else { return };
     let Some(manifest) = with_engine(|e| e.index.positions.is_none().then(|| e.index.manifest.clone())).flatten()
     else {
         return;
     };
-    leptos::task::spawn_local(async move { load_extra(ctx, &manifest, FileKind::Positions).await });
+    leptos::task::spawn_local(async move { load_extra(&manifest, FileKind::Positions).await });
 }
 
 /// Mounts the app.

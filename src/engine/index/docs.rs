@@ -191,13 +191,12 @@ impl DocStore {
 
     /// The chunk files still needed to read `docs` (each once, in chunk order).
     pub fn missing(&self, docs: impl IntoIterator<Item = u32>) -> Vec<FileEntry> {
-        let mut chunks: Vec<usize> = docs
+        // (A set rather than a sort and dedup: the set type is in the bundle already.)
+        let chunks: std::collections::BTreeSet<usize> = docs
             .into_iter()
             .filter(|&d| d < self.n_docs && !self.is_loaded(d))
             .map(|d| (d / self.per_part) as usize)
             .collect();
-        chunks.sort_unstable();
-        chunks.dedup();
         chunks.into_iter().filter_map(|c| self.entries.get(c).cloned()).collect()
     }
 

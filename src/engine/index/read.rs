@@ -360,9 +360,11 @@ impl Index {
     /// A paper's place in the topic model (topics, memberships, keyphrases, related papers),
     /// recording what is missing (the summary, the paper's detail chunk) when not loaded.
     pub fn paper_topics(&self, doc: u32) -> Option<PaperTopicsView<'_>> {
-        let ready = self.want_topics();
+        if !self.want_topics() {
+            return None;
+        }
         let (detail, phrases) = self.topic_details.get(doc)?;
-        let &(topic, sub) = self.topic_columns.get(doc as usize).filter(|_| ready)?;
+        let &(topic, sub) = self.topic_columns.get(doc as usize)?;
         Some(PaperTopicsView { topic, subtopic: (sub != topicfile::NO_TOPIC).then_some(sub), detail, phrases })
     }
 
@@ -436,10 +438,6 @@ impl Index {
     fn attach_topic_file(&mut self, kind: FileKind, entry: &FileEntry, bytes: &[u8]) -> Result<(), FormatError> {
         let payload = unframe(&entry.name, kind, bytes)?;
         let papers = self.manifest.papers;
-        let mismatch = |topics: usize, chunk: u32| FormatError::Corrupt {
-            file: entry.name.clone(),
-            what: format!("a topic-detail chunk names {chunk} topics, the summary {topics}"),
-        };
         match kind {
             FileKind::Topics => {
                 let model = topicfile::decode(&entry.name, payload, papers)?;
@@ -451,19 +449,20 @@ impl Index {
             }
             FileKind::TopicSummary => {
                 let (summary, columns) = topicfile::decode_summary(&entry.name, payload, papers)?;
-                if let Some(t) = self.topic_details.attached_topics().find(|&t| t as usize != summary.topics.len()) {
-                    return Err(mismatch(summary.topics.len(), t));
-                }
                 self.topics = Some(summary);
                 self.topic_columns = columns;
             }
             FileKind::PaperMap => self.paper_map = Some(topicfile::decode_map(&entry.name, payload, papers)?),
             _ => {
+                // Memberships name the summary's topics: it comes first (readers ask for a
+                // paper's details only once it is attached), and the two must agree.
+                let topics = self.topics.as_ref().map_or(0, |s| s.topics.len());
                 let chunk = topicfile::decode_detail(&entry.name, payload, papers)?;
-                if let Some(summary) = &self.topics {
-                    if chunk.topics as usize != summary.topics.len() {
-                        return Err(mismatch(summary.topics.len(), chunk.topics));
-                    }
+                if chunk.topics as usize != topics {
+                    return Err(FormatError::Corrupt {
+                        file: entry.name.clone(),
+                        what: format!("written for {} topics, the summary has {topics}", chunk.topics),
+                    });
                 }
                 self.topic_details.attach(entry, chunk)?;
             }
@@ -616,8 +615,9 @@ impl Index {
         self.terms.is_sharded() || self.postings.is_chunked()
     }
 
-    /// Attaches a fetched shard or chunk the manifest lists (dictionary, postings or document
-    /// chunk), after checking it against its entry.
+    /// Attaches a fetched file the manifest lists (a dictionary shard, a postings, positions or
+    /// document chunk, the facets, the positions or author file, a topic file), after checking
+    /// it against its entry.
     pub fn attach_file(&mut self, entry: &FileEntry, bytes: Vec<u8>) -> Result<(), FormatError> {
         let kind = FileKind::from_role(&entry.role)
             .ok_or_else(|| FormatError::Manifest(format!("`{}` has an unknown role `{}`", entry.name, entry.role)))?;
@@ -651,6 +651,8 @@ impl Index {
                 self.facets_loaded = true;
                 Ok(())
             }
+            FileKind::Positions => self.attach_positions(bytes),
+            FileKind::Authors => self.attach_authors(bytes),
             FileKind::Topics | FileKind::TopicSummary | FileKind::PaperMap | FileKind::TopicDetail => {
                 self.attach_topic_file(kind, entry, &bytes)
             }

@@ -548,11 +548,6 @@ impl TopicDetails {
     pub fn missing_all(&self) -> Vec<FileEntry> {
         self.parts.missing_all()
     }
-
-    /// The summary's topic count each attached chunk was written for.
-    pub fn attached_topics(&self) -> impl Iterator<Item = u32> + '_ {
-        self.parts.attached().map(|c| c.topics)
-    }
 }
 
 #[cfg(test)]
