@@ -138,10 +138,3 @@ pub fn bench_query(query: &str, facets: bool) -> Option<Vec<f64>> {
         vec![cold * 1000.0, median * 1000.0, total as f64]
     })
 }
-
-/// Test hook: panics inside wasm, so the browser tests can check that a crash is reported on
-/// the page (the panic hook's alert), not only in the console.
-#[wasm_bindgen]
-pub fn test_panic() {
-    panic!("test_panic was called");
-}

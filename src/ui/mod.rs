@@ -328,6 +328,14 @@ pub fn want_positions() {
     leptos::task::spawn_local(async move { load_extra(&manifest, FileKind::Positions).await });
 }
 
+/// Test hook: panics inside wasm, so the browser tests can check that a crash is reported on
+/// the page (the panic hook's alert), not only in the console. (In the published app too:
+/// those tests run against it.)
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn test_panic() {
+    panic!("test_panic was called");
+}
+
 /// Mounts the app.
 pub fn start() {
     install_panic_hook();
