@@ -11,7 +11,7 @@ use papersift::engine::corpus::Paper;
 use papersift::engine::error::{Error, FormatError};
 use papersift::engine::index::build::write_index;
 use papersift::engine::index::format::{FileKind, FORMAT_VERSION};
-use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::index::{build_index, BuildOptions, Index, Layout};
 use papersift::engine::search::{Engine, Request};
 use papersift::engine::text::Analyzer;
 use papersift::engine::topics::TopicOptions;
@@ -293,4 +293,50 @@ proptest! {
             }
         }
     }
+}
+
+/// Postings spilled to disk in many small runs and merged back give the very files of a build
+/// that keeps them in memory, whatever the layout; and the runs are gone afterwards.
+#[test]
+fn builds_that_spill_postings_to_disk_are_byte_identical() {
+    let corpus = common::read(&[common::seed_dir(), common::root().join("tests/fixtures/tiny-corpus.jsonl")]);
+    let scratch = common::temp_dir("spill-runs");
+    for layout in [Layout::Bundle, Layout::Sharded(8)] {
+        let base = BuildOptions { layout, shard_bytes: Some(1 << 10), ..BuildOptions::default() };
+        let kept = build_index(&corpus.papers, &base, &mut |_, _| {});
+        for budget in [1, 2 << 10, 64 << 10] {
+            let dir = scratch.join(format!("runs-{budget}"));
+            let spill = Some(papersift::engine::index::build::SpillOptions { dir: dir.clone(), budget });
+            let spilled = build_index(&corpus.papers, &BuildOptions { spill, ..base.clone() }, &mut |_, _| {});
+            assert_eq!(spilled.manifest, kept.manifest, "{layout:?}, budget {budget}");
+            assert_eq!(spilled.files, kept.files, "{layout:?}, budget {budget}");
+            assert!(!dir.exists(), "the runs are removed");
+        }
+    }
+}
+
+/// Writing files as they are made gives the same folder as building in memory and writing.
+#[test]
+fn a_build_written_as_it_goes_matches_one_written_at_the_end() {
+    let corpus = common::read(&[common::seed_dir()]);
+    let options = BuildOptions { layout: Layout::Sharded(8), shard_bytes: Some(1 << 10), ..BuildOptions::default() };
+    let (a, b) = (common::temp_dir("write-at-end"), common::temp_dir("write-as-it-goes"));
+    let built = build_index(&corpus.papers, &options, &mut |_, _| {});
+    write_index(&a, &built).unwrap();
+    // A file of an earlier build in the folder is removed, as write_index removes it.
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(b.join("docs.0123456789abcdef.bin"), b"stale").unwrap();
+    let manifest =
+        papersift::engine::index::build::build_index_into(&b, &corpus.papers, &options, &mut |_, _| {}).unwrap();
+    assert_eq!(manifest, built.manifest);
+    let listing = |d: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(listing(&a), listing(&b));
 }

@@ -9,9 +9,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use papersift::engine::corpus::{read_inputs, ReadOptions};
-use papersift::engine::index::build::write_index;
+use papersift::engine::index::build::{build_index_into, SpillOptions, SPILL_BUDGET};
 use papersift::engine::index::format::FileKind;
-use papersift::engine::index::{build_index, BuildOptions, Index, Layout};
+use papersift::engine::index::{BuildOptions, Index, Layout};
 use papersift::engine::search::{Engine, Filters, Request, Sort};
 use papersift::engine::topics::TopicOptions;
 
@@ -73,6 +73,10 @@ enum Command {
         /// `--layout sharded` [default: 40, 64 and 64]
         #[arg(long)]
         shard_kb: Option<usize>,
+        /// Megabytes of postings held in memory before they spill to sorted runs in the
+        /// temporary folder (TMPDIR), merged at the end [default: 128]
+        #[arg(long, hide = true)]
+        spill_mb: Option<usize>,
     },
     /// Search an index and print ranked results.
     Search {
@@ -223,6 +227,7 @@ pub fn main() -> ExitCode {
             layout,
             docs_per_chunk,
             shard_kb,
+            spill_mb,
         } => {
             let topics = (!no_topics).then(|| TopicOptions {
                 topics,
@@ -237,7 +242,13 @@ pub fn main() -> ExitCode {
                 LayoutArg::Sharded => Layout::Sharded(docs_per_chunk.unwrap_or(0)),
             };
             let shard_bytes = shard_kb.map(|kb| kb.max(1) << 10);
-            let options = BuildOptions { title, topics, layout, shard_bytes, ..Default::default() };
+            // Scratch runs go to the temporary folder, as sort(1) puts its own: never into the
+            // index folder, which a host may be serving.
+            let spill = Some(SpillOptions {
+                dir: std::env::temp_dir().join(format!("papersift-spill-{}", std::process::id())),
+                budget: spill_mb.map_or(SPILL_BUDGET, |mb| mb.max(1) << 20),
+            });
+            let options = BuildOptions { title, topics, layout, shard_bytes, spill, ..Default::default() };
             build(inputs, &out, skip_invalid, options, quiet)
         }
         Command::Search { dir, query, limit, json, exact, categories, has_code, sort, repeat } => {
@@ -275,6 +286,13 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The process's peak resident memory (Linux: `VmHWM`), for the build summary.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
 fn human_bytes(n: u64) -> String {
     if n >= 10 << 20 {
         format!("{:.1} MB", n as f64 / (1 << 20) as f64)
@@ -306,15 +324,15 @@ fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, build_options: Bu
     let read_time = started.elapsed();
     bar.set_prefix("indexing");
     bar.set_position(0);
-    let built = build_index(&corpus.papers, &build_options, &mut |done, total| {
+    let manifest = build_index_into(out, &corpus.papers, &build_options, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    });
+    })
+    .with_context(|| format!("writing the index to {}", out.display()))?;
     bar.finish_and_clear();
-    write_index(out, &built).with_context(|| format!("writing the index to {}", out.display()))?;
     let total = started.elapsed();
 
-    let m = &built.manifest;
+    let m = &manifest;
     println!("papersift build: {} papers from {} file(s) -> {}", m.papers, corpus.sources.len(), out.display());
     println!(
         "  terms {}  surface words {}  tokens: title {}  abstract {}  authors {}",
@@ -327,10 +345,11 @@ fn build(inputs: Vec<PathBuf>, out: &Path, skip_invalid: bool, build_options: Bu
     }
     println!("  {:<10} {:>10}", "total", human_bytes(sum));
     println!(
-        "  time {:.2} s (read {:.2} s, index + write {:.2} s)",
+        "  time {:.2} s (read {:.2} s, index + write {:.2} s){}",
         total.as_secs_f64(),
         read_time.as_secs_f64(),
-        (total - read_time).as_secs_f64()
+        (total - read_time).as_secs_f64(),
+        peak_memory().map(|b| format!(", peak memory {}", human_bytes(b))).unwrap_or_default()
     );
     for w in &corpus.warnings {
         println!("  warning: {w}");

@@ -1,12 +1,19 @@
 //! The index writer: papers in, framed files and a manifest out. Deterministic: the same papers
 //! give byte-identical files (terms are sorted, no hash-map order or clock reaches the output).
+//!
+//! Files go to a [`FileSink`] as each is finished: kept in memory ([`build_index`]) or written
+//! to the index folder at once ([`build_index_into`]), so a build holds one output file at a
+//! time, not the index. Postings gather in a [`ListStore`] that can spill to disk
+//! ([`BuildOptions::spill`]); what stays in memory is the papers, the vocabulary, per-paper
+//! columns (lengths, facets, ids) and the topic model's vectors.
 
 use fst::MapBuilder;
 
 use super::docs;
 use super::facets::{self, Facets};
 use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
-use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, FORMAT_NAME};
+use super::invert::ListStore;
+use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, Split, FORMAT_NAME};
 use super::postings::{Field, ListFile, ListWriter, Posting};
 use super::words;
 use super::Index;
@@ -40,7 +47,23 @@ pub struct BuildOptions {
     /// layout; `None`: [`LEXICON_SHARD_BYTES`], [`POSTINGS_CHUNK_BYTES`] and
     /// [`TOPIC_DETAIL_BYTES`] (tests use small values to get many shards from small corpora).
     pub shard_bytes: Option<usize>,
+    /// Postings past this many bytes (compact) go to sorted runs in this folder, merged at the
+    /// end (native builds); `None` keeps them in memory.
+    pub spill: Option<SpillOptions>,
 }
+
+/// Where and when postings spill to disk during a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpillOptions {
+    /// A scratch folder (created, and removed when the build ends).
+    pub dir: std::path::PathBuf,
+    /// Bytes of compact postings held before a run is written.
+    pub budget: usize,
+}
+
+/// The default [`SpillOptions::budget`]: 128 MB of compact postings, the postings of about
+/// 200,000 arXiv papers.
+pub const SPILL_BUDGET: usize = 128 << 20;
 
 /// How the document store is laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -115,13 +138,96 @@ impl BuiltIndex {
     }
 }
 
-/// Collects postings while documents are analysed.
+/// Where a build's files go as each is finished.
+pub trait FileSink {
+    /// Takes one finished (framed, named) file.
+    fn put(&mut self, kind: FileKind, name: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// Files kept in memory, in the order they were finished.
+impl FileSink for Vec<(FileKind, String, Vec<u8>)> {
+    fn put(&mut self, kind: FileKind, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.push((kind, name.to_string(), bytes));
+        Ok(())
+    }
+}
+
+/// Files written into a folder as they are finished (its manifest last, by
+/// [`build_index_into`]).
+#[cfg(not(target_arch = "wasm32"))]
+struct DirSink<'a>(&'a std::path::Path);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FileSink for DirSink<'_> {
+    fn put(&mut self, _kind: FileKind, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        std::fs::write(self.0.join(name), bytes)
+    }
+}
+
+/// The manifest order of a layout's files: the order of roles here, each role's files in the
+/// order they were made (files are made in another order: the papers' chunks first, say).
+const BUNDLE_ORDER: [FileKind; 13] = [
+    FileKind::Terms,
+    FileKind::Words,
+    FileKind::Postings,
+    FileKind::Positions,
+    FileKind::Norms,
+    FileKind::Docs,
+    FileKind::Facets,
+    FileKind::NameTerms,
+    FileKind::NamePostings,
+    FileKind::Authors,
+    FileKind::TopicSummary,
+    FileKind::PaperMap,
+    FileKind::TopicDetail,
+];
+const SHARDED_ORDER: [FileKind; 13] = [
+    FileKind::Lexicon,
+    FileKind::PostingsChunk,
+    FileKind::NameLexicon,
+    FileKind::NamePostingsChunk,
+    FileKind::PositionsChunk,
+    FileKind::Norms,
+    FileKind::DocIdShard,
+    FileKind::DocsChunk,
+    FileKind::Facets,
+    FileKind::Authors,
+    FileKind::TopicSummary,
+    FileKind::PaperMap,
+    FileKind::TopicDetail,
+];
+
+/// Frames, names and hands each finished payload to the sink, and keeps its manifest entry.
+struct Emitter<'a> {
+    sink: &'a mut dyn FileSink,
+    order: &'static [FileKind],
+    /// (place of the role in `order`, order made, entry).
+    entries: Vec<(usize, usize, FileEntry)>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, kind: FileKind, payload: &[u8]) -> std::io::Result<()> {
+        let bytes = frame(kind, payload);
+        let hash = content_hash(&bytes);
+        let name = format!("{}.{}.bin", kind.role(), hash);
+        let place = self.order.iter().position(|&k| k == kind).unwrap_or(self.order.len());
+        let entry = FileEntry { role: kind.role().to_string(), name: name.clone(), bytes: bytes.len() as u64, hash };
+        self.entries.push((place, self.entries.len(), entry));
+        self.sink.put(kind, &name, bytes)
+    }
+
+    /// The entries in manifest order.
+    fn finish(mut self) -> Vec<FileEntry> {
+        self.entries.sort_unstable_by_key(|e| (e.0, e.1));
+        self.entries.into_iter().map(|e| e.2).collect()
+    }
+}
+
+/// Collects the vocabulary while documents are analysed.
 #[derive(Default)]
 struct Inverter {
     term_ids: FxHashMap<String, u32>,
     terms: Vec<String>,
-    postings: Vec<Vec<Posting>>,
-    positions: Vec<Vec<u32>>,
     /// Surface word (with the acronym-plural flag as a last byte) → term id: stems each
     /// distinct word once, and maps surfaces to terms (with occurrence counts) for the words
     /// dictionary.
@@ -137,8 +243,6 @@ impl Inverter {
         let id = self.terms.len() as u32;
         self.term_ids.insert(term.to_string(), id);
         self.terms.push(term.to_string());
-        self.postings.push(Vec::new());
-        self.positions.push(Vec::new());
         id
     }
 
@@ -197,29 +301,67 @@ fn byte_order(strings: &[String]) -> (Vec<u32>, Vec<u32>) {
     (order, ordinal_of)
 }
 
-/// Builds every index file from `papers`, calling `progress(done, total)` as papers are analysed.
+/// Builds every index file from `papers` in memory, calling `progress(done, total)` as papers
+/// are analysed.
 pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
+    let mut files: Vec<(FileKind, String, Vec<u8>)> = Vec::new();
+    let manifest = build_into_sink(papers, options, progress, &mut files)
+        .expect("a build in memory fails only if its spill folder cannot be written");
+    // In manifest order, as [`BuiltIndex::files`] promises.
+    let place: FxHashMap<&str, usize> = manifest.files.iter().enumerate().map(|(i, e)| (e.name.as_str(), i)).collect();
+    files.sort_by_key(|f| place.get(f.1.as_str()).copied().unwrap_or(usize::MAX));
+    BuiltIndex { manifest, files }
+}
+
+/// Builds the index of `papers` into `dir` (created if needed), writing each file as it is
+/// finished, then `manifest.json` last so a reader never sees a manifest naming files that are
+/// not there yet; index files of earlier builds (`<role>.<hash>.bin` not in this manifest)
+/// are removed. The peak memory holds one output file, not the whole index.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn build_index_into(
+    dir: &std::path::Path,
+    papers: &[Paper],
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> std::io::Result<Manifest> {
+    std::fs::create_dir_all(dir)?;
+    let manifest = build_into_sink(papers, options, progress, &mut DirSink(dir))?;
+    finish_dir(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// Builds the index of `papers`, handing each file to `sink` as it is finished; returns the
+/// manifest.
+pub fn build_into_sink(
+    papers: &[Paper],
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    sink: &mut dyn FileSink,
+) -> std::io::Result<Manifest> {
     // The topic model needs none of the index: natively it runs on a second thread meanwhile.
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::thread::scope(|scope| {
             let topics =
                 options.topics.as_ref().map(|o| scope.spawn(move || crate::engine::topics::compute(papers, o)));
-            let mut built = build_text_index(papers, options, progress);
+            let (mut manifest, mut out) = build_text_index(papers, options, progress, sink)?;
             if let Some(handle) = topics {
                 let model = handle.join().expect("the topic model panicked");
-                add_topics(&mut built, &model, options);
+                manifest.topic_detail_per_chunk = add_topics(&mut out, &model, &manifest, options)?;
             }
-            built
+            manifest.files = out.finish();
+            Ok(manifest)
         })
     }
     #[cfg(target_arch = "wasm32")]
     {
-        let mut built = build_text_index(papers, options, progress);
+        let (mut manifest, mut out) = build_text_index(papers, options, progress, sink)?;
         if let Some(o) = &options.topics {
-            add_topics(&mut built, &crate::engine::topics::compute(papers, o), options);
+            let model = crate::engine::topics::compute(papers, o);
+            manifest.topic_detail_per_chunk = add_topics(&mut out, &model, &manifest, options)?;
         }
-        built
+        manifest.files = out.finish();
+        Ok(manifest)
     }
 }
 
@@ -229,42 +371,87 @@ pub fn build_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn 
 /// one chunk, fetched with the rest.
 pub const TOPIC_DETAIL_BYTES: usize = 64 << 10;
 
-/// Appends the topic files (summary, map, detail chunks) to a built index.
-fn add_topics(built: &mut BuiltIndex, model: &crate::engine::topics::TopicModel, options: &BuildOptions) {
+/// Emits the topic files (summary, map, detail chunks); returns the papers per detail chunk.
+fn add_topics(
+    out: &mut Emitter<'_>,
+    model: &crate::engine::topics::TopicModel,
+    manifest: &Manifest,
+    options: &BuildOptions,
+) -> std::io::Result<u32> {
     use super::topicfile;
-    let sharded = built.manifest.docs_per_chunk > 0;
-    let per_chunk = if sharded {
+    let per_chunk = if manifest.docs_per_chunk > 0 {
         topicfile::detail_papers_per_chunk(model, options.shard_bytes.unwrap_or(TOPIC_DETAIL_BYTES))
     } else {
         (model.papers.len() as u32).max(1)
     };
     let payloads = topicfile::encode(model, per_chunk);
-    built.manifest.topic_detail_per_chunk = payloads.per_chunk;
-    let files = [(FileKind::TopicSummary, payloads.summary), (FileKind::PaperMap, payloads.map)]
-        .into_iter()
-        .chain(payloads.details.into_iter().map(|d| (FileKind::TopicDetail, d)));
-    for (kind, payload) in files {
-        let bytes = frame(kind, &payload);
-        let hash = content_hash(&bytes);
-        let name = format!("{}.{}.bin", kind.role(), hash);
-        built.manifest.files.push(FileEntry {
-            role: kind.role().to_string(),
-            name: name.clone(),
-            bytes: bytes.len() as u64,
-            hash,
-        });
-        built.files.push((kind, name, bytes));
+    out.emit(FileKind::TopicSummary, &payloads.summary)?;
+    out.emit(FileKind::PaperMap, &payloads.map)?;
+    for detail in &payloads.details {
+        out.emit(FileKind::TopicDetail, detail)?;
     }
+    Ok(payloads.per_chunk)
 }
 
-fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn FnMut(usize, usize)) -> BuiltIndex {
+/// Splits lists into chunks of about `target` bytes, each list's size estimated from its
+/// document frequency; the first list of each chunk.
+fn list_chunk_starts(df: &[u32], target: usize) -> Vec<u32> {
+    super::lexicon::split_by_weight(df.iter().map(|&d| d as usize * 3 / 2 + 4), target)
+}
+
+/// Emits `lists` (postings in ordinal order) as chunks starting at `starts`.
+fn emit_list_chunks(
+    out: &mut Emitter<'_>,
+    kind: FileKind,
+    starts: &[u32],
+    lists: impl Iterator<Item = Vec<Posting>>,
+) -> std::io::Result<()> {
+    let mut writer = ListWriter::new();
+    let mut next = 1;
+    for (ordinal, list) in lists.enumerate() {
+        if starts.get(next) == Some(&(ordinal as u32)) {
+            out.emit(kind, &std::mem::take(&mut writer).finish())?;
+            next += 1;
+        }
+        writer.add_postings(&list);
+    }
+    if !starts.is_empty() {
+        out.emit(kind, &writer.finish())?;
+    }
+    Ok(())
+}
+
+fn build_text_index<'s>(
+    papers: &[Paper],
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    sink: &'s mut dyn FileSink,
+) -> std::io::Result<(Manifest, Emitter<'s>)> {
+    // The layout first (from the size of the document store), so each file is written once.
+    let store_bytes = docs::encoded_len(papers);
+    let per_chunk = match options.layout {
+        _ if papers.is_empty() => 0,
+        Layout::Bundle => 0,
+        Layout::Auto if store_bytes <= CHUNK_STORE_ABOVE => 0,
+        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(store_bytes, papers.len(), DOC_CHUNK_BYTES),
+        Layout::Sharded(n) => n,
+    };
+    let sharded = per_chunk > 0;
+    let mut out = Emitter { sink, order: if sharded { &SHARDED_ORDER } else { &BUNDLE_ORDER }, entries: Vec::new() };
+
     let analyzer = Analyzer::new();
     let mut inv = Inverter::default();
+    let mut store = match &options.spill {
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(spill) => ListStore::spilling(spill.dir.clone(), spill.budget)?,
+        _ => ListStore::in_memory(),
+    };
     let mut names = NameInverter::default();
     let mut norms = Vec::with_capacity(papers.len() * 3);
     let mut fields = [FieldStats::default(); 3];
     let mut tokens: Vec<SurfaceToken> = Vec::new();
     let mut entries: Vec<(u32, u8, u32)> = Vec::new();
+    let mut kept: Vec<u32> = Vec::new();
     for (doc, paper) in papers.iter().enumerate() {
         let doc = doc as u32;
         let mut lengths = [0u32; 3];
@@ -302,16 +489,19 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
                 tf[f] = tf[f].saturating_add(1);
                 i += 1;
             }
-            inv.postings[term as usize].push(Posting { doc, tf });
             // Positions are kept only up to the stored (u16) frequency of each field.
-            let mut kept = [0u16; 3];
+            let mut counted = [0u16; 3];
+            kept.clear();
             for &(_, f, pos) in &entries[run_start..i] {
-                if kept[f as usize] < tf[f as usize] {
-                    kept[f as usize] += 1;
-                    inv.positions[term as usize].push(pos);
+                if counted[f as usize] < tf[f as usize] {
+                    counted[f as usize] += 1;
+                    kept.push(pos);
                 }
             }
+            store.push(term, Posting { doc, tf }, &kept);
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        store.spill_if_full(&inv.terms)?;
         if doc % 1024 == 0 || doc as usize + 1 == papers.len() {
             progress(doc as usize + 1, papers.len());
         }
@@ -319,28 +509,13 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
 
     // Ordinals follow byte order of the terms, as the FST requires.
     let (order, ordinal_of) = byte_order(&inv.terms);
+    let df: Vec<u32> = order.iter().map(|&id| store.df(id)).collect();
     let mut terms_fst = MapBuilder::memory();
-    let mut postings = ListWriter::new();
-    let mut positions = ListWriter::new();
-    let mut by_ordinal: Vec<(&[Posting], &[u32])> = Vec::with_capacity(order.len());
     for (ord, &id) in order.iter().enumerate() {
         terms_fst
             .insert(inv.terms[id as usize].as_bytes(), ord as u64)
             .expect("terms are inserted in sorted order without duplicates");
-        let list = &inv.postings[id as usize];
-        postings.add_postings(list);
-        let flat = &inv.positions[id as usize];
-        let mut at = 0;
-        positions.add_positions(list.iter().map(|p| {
-            let run = &flat[at..at + p.positioned()];
-            at += p.positioned();
-            run
-        }));
-        by_ordinal.push((list, flat));
     }
-    let rule = options.phrase_pairs.unwrap_or_else(|| super::pairs::PairRule::for_corpus(papers.len()));
-    super::pairs::append(&mut positions, &super::pairs::collect(&by_ordinal, papers.len() as u32, rule));
-    drop(by_ordinal);
     let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
 
     // One entry per surface word; when the acronym and plain forms reach different terms
@@ -364,20 +539,118 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
     surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
     let term_of = |ord: u32| inv.terms[order[ord as usize] as usize].as_str();
     let mut words_bytes = words::encode(&surfaces, term_of, order.len());
-    let postings_bytes = postings.finish();
-    let completions = stored_completions(&terms_bytes, &words_bytes, &postings_bytes, order.len(), options);
+    let completions = stored_completions(&terms_bytes, &words_bytes, &df, options);
     words_bytes.extend(words::encode_completions(&completions));
 
+    // One pass over every term's whole list, in ordinal order: postings out (one file, or
+    // chunks as they fill), positions encoded, and the lists a phrase pair can be made of kept.
+    let rule = options.phrase_pairs.unwrap_or_else(|| super::pairs::PairRule::for_corpus(papers.len()));
+    let target = options.shard_bytes.unwrap_or(POSTINGS_CHUNK_BYTES);
+    let list_starts = if sharded { list_chunk_starts(&df, target) } else { Vec::new() };
+    let mut postings = ListWriter::new();
+    let mut positions = ListWriter::new();
+    let mut candidates: FxHashMap<u32, (Vec<Posting>, Vec<u32>)> = FxHashMap::default();
+    let mut next_chunk = 1;
+    store.merge(&order, |ordinal, list, flat| {
+        if sharded && list_starts.get(next_chunk) == Some(&ordinal) {
+            out.emit(FileKind::PostingsChunk, &std::mem::take(&mut postings).finish())?;
+            next_chunk += 1;
+        }
+        postings.add_postings(list);
+        let mut at = 0;
+        positions.add_positions(list.iter().map(|p| {
+            let run = &flat[at..at + p.positioned()];
+            at += p.positioned();
+            run
+        }));
+        if list.len() as u32 >= rule.min_docs.max(1) {
+            candidates.insert(ordinal, (list.to_vec(), flat.to_vec()));
+        }
+        Ok(())
+    })?;
+    // (A pair's words are both frequent: the other terms' lists are not needed.)
+    let none: (&[Posting], &[u32]) = (&[], &[]);
+    let by_ordinal: Vec<(&[Posting], &[u32])> = (0..order.len() as u32)
+        .map(|o| candidates.get(&o).map_or(none, |(p, q)| (p.as_slice(), q.as_slice())))
+        .collect();
+    super::pairs::append(&mut positions, &super::pairs::collect(&by_ordinal, papers.len() as u32, rule));
+    drop(by_ordinal);
+    drop(candidates);
+    let positions = positions.finish();
+
     let (name_order, _) = byte_order(&names.names);
-    let mut names_fst = MapBuilder::memory();
-    let mut name_postings = ListWriter::new();
-    for (ord, &id) in name_order.iter().enumerate() {
-        names_fst
-            .insert(names.names[id as usize].as_bytes(), ord as u64)
-            .expect("names are inserted in sorted order without duplicates");
-        name_postings.add_postings(&names.postings[id as usize]);
+    let name_df: Vec<u32> = name_order.iter().map(|&id| names.postings[id as usize].len() as u32).collect();
+    let mut splits = Vec::new();
+    if sharded {
+        if !list_starts.is_empty() {
+            out.emit(FileKind::PostingsChunk, &postings.finish())?;
+        }
+        // The dictionaries in shards by key range, with their lists' split; the names' lists
+        // in chunks too.
+        let term_keys: Vec<&str> = (0..order.len() as u32).map(term_of).collect();
+        let text = Dictionary { keys: &term_keys, df: &df, surfaces: Some(&surfaces), completions: &completions };
+        splits.push(text.shards(&mut out, FileKind::Lexicon, options.shard_bytes)?);
+        splits.push(Split {
+            role: FileKind::PostingsChunk.role().to_string(),
+            starts: list_starts,
+            keys: Vec::new(),
+            total: 0,
+        });
+        let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
+        let people = Dictionary { keys: &name_keys, df: &name_df, surfaces: None, completions: &[] };
+        splits.push(people.shards(&mut out, FileKind::NameLexicon, options.shard_bytes)?);
+        let name_starts = list_chunk_starts(&name_df, target);
+        let name_lists = name_order.iter().map(|&id| std::mem::take(&mut names.postings[id as usize]));
+        emit_list_chunks(&mut out, FileKind::NamePostingsChunk, &name_starts, name_lists)?;
+        splits.push(Split {
+            role: FileKind::NamePostingsChunk.role().to_string(),
+            starts: name_starts,
+            keys: Vec::new(),
+            total: 0,
+        });
+        // Positions (with the phrase pairs' lists) in chunks by list range too; the pair table
+        // gets a chunk of its own, read before any phrase.
+        let (files, split) = position_chunks(&positions, order.len() as u32, target);
+        for (kind, payload) in files {
+            out.emit(kind, &payload)?;
+        }
+        splits.push(split);
+    } else {
+        out.emit(FileKind::Terms, &terms_bytes)?;
+        out.emit(FileKind::Words, &words_bytes)?;
+        out.emit(FileKind::Postings, &postings.finish())?;
+        out.emit(FileKind::Positions, &positions)?;
+        let mut names_fst = MapBuilder::memory();
+        let mut name_postings = ListWriter::new();
+        for (ord, &id) in name_order.iter().enumerate() {
+            names_fst
+                .insert(names.names[id as usize].as_bytes(), ord as u64)
+                .expect("names are inserted in sorted order without duplicates");
+            name_postings.add_postings(&names.postings[id as usize]);
+        }
+        out.emit(FileKind::NameTerms, &names_fst.into_inner().expect("in-memory FST cannot fail"))?;
+        out.emit(FileKind::NamePostings, &name_postings.finish())?;
     }
-    let names_bytes = names_fst.into_inner().expect("in-memory FST cannot fail");
+    drop(positions);
+    out.emit(FileKind::Norms, &norms)?;
+    if sharded {
+        let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
+        ids.sort_unstable();
+        ids.dedup_by(|a, b| a.0 == b.0);
+        // The id map in shards by id range, so a paper link fetches one small shard.
+        let (id_files, id_split) = id_shards(&ids, options.shard_bytes.unwrap_or(LEXICON_SHARD_BYTES));
+        splits.push(id_split);
+        for (kind, payload) in id_files {
+            out.emit(kind, &payload)?;
+        }
+        for chunk in papers.chunks(per_chunk as usize) {
+            out.emit(FileKind::DocsChunk, &docs::encode(chunk))?;
+        }
+    } else {
+        out.emit(FileKind::Docs, &docs::encode(papers))?;
+    }
+    out.emit(FileKind::Facets, &Facets::from_papers(papers).encode())?;
+    out.emit(FileKind::Authors, &facets::encode_authors(papers))?;
 
     let features = Features {
         dates: papers.iter().any(|p| p.date.is_some()),
@@ -386,89 +659,6 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         authors: papers.iter().any(|p| !p.authors.is_empty()),
         code: papers.iter().any(Paper::has_code),
     };
-    let payloads: Vec<(FileKind, Vec<u8>)> = vec![
-        (FileKind::Terms, terms_bytes),
-        (FileKind::Words, words_bytes),
-        (FileKind::Postings, postings_bytes),
-        (FileKind::Positions, positions.finish()),
-        (FileKind::Norms, norms),
-        (FileKind::Facets, Facets::from_papers(papers).encode()),
-        (FileKind::NameTerms, names_bytes),
-        (FileKind::NamePostings, name_postings.finish()),
-        (FileKind::Authors, facets::encode_authors(papers)),
-    ];
-    let mut payloads = payloads;
-    let whole = docs::encode(papers);
-    let per_chunk = match options.layout {
-        Layout::Bundle => 0,
-        Layout::Auto if whole.len() <= CHUNK_STORE_ABOVE => 0,
-        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(whole.len(), papers.len(), DOC_CHUNK_BYTES),
-        Layout::Sharded(n) => n,
-    };
-    let mut splits = Vec::new();
-    if per_chunk > 0 && !papers.is_empty() {
-        // The dictionaries and lists go in shards, in place of the whole files.
-        let term_keys: Vec<&str> = (0..order.len() as u32).map(term_of).collect();
-        let term_lists: Vec<&[Posting]> = order.iter().map(|&id| inv.postings[id as usize].as_slice()).collect();
-        let text =
-            Dictionary { keys: &term_keys, lists: &term_lists, surfaces: Some(&surfaces), completions: &completions };
-        let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
-        let name_lists: Vec<&[Posting]> = name_order.iter().map(|&id| names.postings[id as usize].as_slice()).collect();
-        let people = Dictionary { keys: &name_keys, lists: &name_lists, surfaces: None, completions: &[] };
-        let mut sharded = Vec::new();
-        for (dict, (lex, lists)) in [
-            (&text, (FileKind::Lexicon, FileKind::PostingsChunk)),
-            (&people, (FileKind::NameLexicon, FileKind::NamePostingsChunk)),
-        ] {
-            let (files, split) = dict.shards(lex, lists, options.shard_bytes);
-            sharded.extend(files);
-            splits.extend(split);
-        }
-        // Positions (with the phrase pairs' lists) in chunks by list range too; the pair table
-        // gets a chunk of its own, read before any phrase.
-        if let Some(at) = payloads.iter().position(|(k, _)| *k == FileKind::Positions) {
-            let (_, whole) = payloads.remove(at);
-            let target = options.shard_bytes.unwrap_or(POSTINGS_CHUNK_BYTES);
-            let (files, split) = position_chunks(&whole, order.len() as u32, target);
-            payloads.splice(at..at, files);
-            splits.push(split);
-        }
-        let whole_kinds =
-            [FileKind::Terms, FileKind::Words, FileKind::Postings, FileKind::NameTerms, FileKind::NamePostings];
-        let at = payloads.iter().position(|(k, _)| *k == FileKind::Terms).unwrap_or(0);
-        payloads.retain(|(k, _)| !whole_kinds.contains(k));
-        payloads.splice(at..at, sharded);
-    }
-    // The docs go where the single file always stood (after the norms), chunks in order.
-    let at = payloads.iter().position(|(k, _)| *k == FileKind::Facets).unwrap_or(payloads.len());
-    if per_chunk == 0 || papers.is_empty() {
-        payloads.insert(at, (FileKind::Docs, whole));
-    } else {
-        let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
-        ids.sort_unstable();
-        ids.dedup_by(|a, b| a.0 == b.0);
-        // The id map in shards by id range, so a paper link fetches one small shard.
-        let (id_files, id_split) = id_shards(&ids, options.shard_bytes.unwrap_or(LEXICON_SHARD_BYTES));
-        splits.push(id_split);
-        let chunks = papers.chunks(per_chunk as usize).map(|c| (FileKind::DocsChunk, docs::encode(c)));
-        let docs: Vec<(FileKind, Vec<u8>)> = id_files.into_iter().chain(chunks).collect();
-        payloads.splice(at..at, docs);
-    }
-    let per_chunk = if papers.is_empty() { 0 } else { per_chunk };
-    let mut files = Vec::new();
-    let mut entries_out = Vec::new();
-    for (kind, payload) in payloads {
-        let bytes = frame(kind, &payload);
-        let hash = content_hash(&bytes);
-        let name = format!("{}.{}.bin", kind.role(), hash);
-        entries_out.push(FileEntry {
-            role: kind.role().to_string(),
-            name: name.clone(),
-            bytes: bytes.len() as u64,
-            hash,
-        });
-        files.push((kind, name, bytes));
-    }
     let manifest = Manifest {
         format: FORMAT_NAME.to_string(),
         format_version: FORMAT_VERSION,
@@ -483,9 +673,9 @@ fn build_text_index(papers: &[Paper], options: &BuildOptions, progress: &mut dyn
         docs_per_chunk: per_chunk,
         topic_detail_per_chunk: 0,
         splits,
-        files: entries_out,
+        files: Vec::new(),
     };
-    BuiltIndex { manifest, files }
+    Ok((manifest, out))
 }
 
 /// Target bytes of keys per dictionary shard: about 3,000 terms with their surface words,
@@ -548,24 +738,18 @@ fn id_shards(ids: &[(&str, u64)], target: usize) -> (Vec<(FileKind, Vec<u8>)>, s
 /// A dictionary in ordinal order, to be written in shards.
 struct Dictionary<'a> {
     keys: &'a [&'a str],
-    lists: &'a [&'a [Posting]],
+    /// Document frequency by ordinal.
+    df: &'a [u32],
     /// Surface words (text terms), sorted.
     surfaces: Option<&'a [(&'a str, u32, u8)]>,
     completions: &'a [words::Completions],
 }
 
 impl Dictionary<'_> {
-    /// The shard payloads of kind `lex` and the list chunks of kind `lists`, with their splits.
-    fn shards(
-        &self,
-        lex: FileKind,
-        lists: FileKind,
-        target: Option<usize>,
-    ) -> (Vec<(FileKind, Vec<u8>)>, Vec<super::manifest::Split>) {
+    /// Emits the shards of kind `lex`; returns their split.
+    fn shards(&self, out: &mut Emitter<'_>, lex: FileKind, target: Option<usize>) -> std::io::Result<Split> {
         use super::lexicon::{encode_shard, split_by_weight};
-        use super::manifest::Split;
         let n = self.keys.len();
-        let mut files = Vec::new();
         let starts = split_by_weight(self.keys.iter().map(|k| k.len() + 4), target.unwrap_or(LEXICON_SHARD_BYTES));
         let first_keys: Vec<String> = starts
             .iter()
@@ -579,7 +763,7 @@ impl Dictionary<'_> {
                 keys.insert(self.keys[o as usize], u64::from(o)).expect("keys in order");
             }
             let keys = keys.into_inner().expect("in-memory FST cannot fail");
-            let df: Vec<u32> = (first..end).map(|o| self.lists[o as usize].len() as u32).collect();
+            let df = &self.df[first as usize..end as usize];
             // The surface words and stored completions whose keys fall in this shard's range.
             let in_range =
                 |key: &str| key >= first_keys[i].as_str() && first_keys.get(i + 1).is_none_or(|hi| key < hi.as_str());
@@ -591,44 +775,25 @@ impl Dictionary<'_> {
                 payload.extend(words::encode_completions(&table));
                 payload
             });
-            files.push((lex, encode_shard(first, end - first, &keys, words.as_deref(), &df)));
+            out.emit(lex, &encode_shard(first, end - first, &keys, words.as_deref(), df))?;
         }
-        let lex_split = Split { role: lex.role().to_string(), starts, keys: first_keys, total: 0 };
-        // Lists: chunks of about POSTINGS_CHUNK_BYTES (a list's size estimated from its length).
-        let list_starts =
-            split_by_weight(self.lists.iter().map(|l| l.len() * 3 / 2 + 4), target.unwrap_or(POSTINGS_CHUNK_BYTES));
-        for (i, &first) in list_starts.iter().enumerate() {
-            let end = list_starts.get(i + 1).map_or(n as u32, |&e| e);
-            let mut writer = ListWriter::new();
-            for o in first..end {
-                writer.add_postings(self.lists[o as usize]);
-            }
-            files.push((lists, writer.finish()));
-        }
-        let list_split = Split { role: lists.role().to_string(), starts: list_starts, keys: Vec::new(), total: 0 };
-        (files, vec![lex_split, list_split])
+        Ok(Split { role: lex.role().to_string(), starts, keys: first_keys, total: 0 })
     }
 }
 
-/// The completions section of the words file (see [`words`]): the dictionaries and postings
-/// just built are opened in memory so the table comes from the very code a search runs.
-fn stored_completions(
-    terms: &[u8],
-    words: &[u8],
-    postings: &[u8],
-    n_terms: usize,
-    options: &BuildOptions,
-) -> Vec<words::Completions> {
+/// The completions section of the words file (see [`words`]): the dictionaries just built
+/// are opened in memory so the table comes from the very code a search runs (document
+/// frequencies from `df`, by ordinal).
+fn stored_completions(terms: &[u8], words: &[u8], df: &[u32], options: &BuildOptions) -> Vec<words::Completions> {
     use crate::engine::search::expand;
     let opened = (|| {
         let terms = fst::Map::new(terms.to_vec()).ok()?;
-        let words = words::Words::open("words", &frame(FileKind::Words, words), n_terms).ok()?;
-        let postings = ListFile::open("postings", FileKind::Postings, frame(FileKind::Postings, postings)).ok()?;
-        Some((terms, words, postings))
+        let words = words::Words::open("words", &frame(FileKind::Words, words), df.len()).ok()?;
+        Some((terms, words))
     })();
-    let Some((terms, words, postings)) = opened else { return Vec::new() };
+    let Some((terms, words)) = opened else { return Vec::new() };
     let terms = super::lexicon::Lexicon::whole(terms, Some(words));
-    let vocab = expand::Vocabulary { terms: &terms, postings: &postings };
+    let vocab = expand::Vocabulary { terms: &terms, dfs: expand::DocFreqs::Table(df) };
     expand::completion_table(&vocab, options.completion_min_keys.unwrap_or(expand::MIN_STORED_COMPLETION_KEYS))
 }
 
@@ -641,10 +806,17 @@ pub fn write_index(dir: &std::path::Path, built: &BuiltIndex) -> std::io::Result
     for (_, name, bytes) in &built.files {
         std::fs::write(dir.join(name), bytes)?;
     }
+    finish_dir(dir, &built.manifest)
+}
+
+/// Writes the manifest of an index whose files are in `dir`, then removes the index files of
+/// earlier builds there (`<role>.<hash>.bin` not in the manifest).
+#[cfg(not(target_arch = "wasm32"))]
+fn finish_dir(dir: &std::path::Path, manifest: &Manifest) -> std::io::Result<()> {
     let tmp = dir.join("manifest.json.tmp");
-    std::fs::write(&tmp, built.manifest.to_json())?;
+    std::fs::write(&tmp, manifest.to_json())?;
     std::fs::rename(&tmp, dir.join("manifest.json"))?;
-    let current: std::collections::HashSet<&str> = built.files.iter().map(|(_, n, _)| n.as_str()).collect();
+    let current: std::collections::HashSet<&str> = manifest.files.iter().map(|e| e.name.as_str()).collect();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();

@@ -28,31 +28,35 @@ use super::manifest::FileEntry;
 use crate::engine::corpus::{Link, LinkKind, Paper};
 use crate::engine::error::FormatError;
 
+fn put_record(records: &mut Vec<u8>, p: &Paper) {
+    put_str(records, &p.id);
+    put_str(records, &p.title);
+    put_str(records, &p.abstract_text);
+    put_varint(records, p.authors.len() as u64);
+    for a in &p.authors {
+        put_str(records, a);
+    }
+    put_varint(records, p.categories.len() as u64);
+    for c in &p.categories {
+        put_str(records, c);
+    }
+    put_str(records, p.date.as_deref().unwrap_or(""));
+    put_str(records, p.listed.as_deref().unwrap_or(""));
+    put_str(records, p.url.as_deref().unwrap_or(""));
+    put_varint(records, p.links.len() as u64);
+    for l in &p.links {
+        records.push(l.kind.code());
+        put_str(records, &l.url);
+    }
+}
+
 /// Encodes the papers as a docs payload.
 pub fn encode(papers: &[Paper]) -> Vec<u8> {
     let mut records = Vec::new();
     let mut offsets = Vec::with_capacity(papers.len() + 1);
     for p in papers {
         offsets.push(u32::try_from(records.len()).expect("document store exceeds 4 GiB"));
-        put_str(&mut records, &p.id);
-        put_str(&mut records, &p.title);
-        put_str(&mut records, &p.abstract_text);
-        put_varint(&mut records, p.authors.len() as u64);
-        for a in &p.authors {
-            put_str(&mut records, a);
-        }
-        put_varint(&mut records, p.categories.len() as u64);
-        for c in &p.categories {
-            put_str(&mut records, c);
-        }
-        put_str(&mut records, p.date.as_deref().unwrap_or(""));
-        put_str(&mut records, p.listed.as_deref().unwrap_or(""));
-        put_str(&mut records, p.url.as_deref().unwrap_or(""));
-        put_varint(&mut records, p.links.len() as u64);
-        for l in &p.links {
-            records.push(l.kind.code());
-            put_str(&mut records, &l.url);
-        }
+        put_record(&mut records, p);
     }
     offsets.push(u32::try_from(records.len()).expect("document store exceeds 4 GiB"));
     let mut out = Vec::with_capacity(records.len() + offsets.len() * 4 + 8);
@@ -62,6 +66,21 @@ pub fn encode(papers: &[Paper]) -> Vec<u8> {
     }
     out.extend_from_slice(&records);
     out
+}
+
+/// The length of [`encode`]'s payload for `papers`, without holding it (a build decides from
+/// it whether to chunk the store).
+pub fn encoded_len(papers: &[Paper]) -> usize {
+    let mut scratch = Vec::new();
+    let mut len = 0;
+    for p in papers {
+        scratch.clear();
+        put_record(&mut scratch, p);
+        len += scratch.len();
+    }
+    let mut count = Vec::new();
+    put_varint(&mut count, papers.len() as u64);
+    len + count.len() + (papers.len() + 1) * 4
 }
 
 /// The papers per chunk for a chunked store: chunks of about `target_bytes` of records (at
@@ -278,6 +297,7 @@ mod tests {
                 prop_assert_eq!(&store.get(i as u32).unwrap(), p);
             }
             prop_assert!(store.get(papers.len() as u32).is_err());
+            prop_assert_eq!(encoded_len(&papers), encode(&papers).len());
         }
 
         #[test]

@@ -12,6 +12,7 @@ pub mod build;
 pub mod docs;
 pub mod facets;
 pub mod format;
+pub mod invert;
 pub mod lexicon;
 pub mod manifest;
 pub mod pairs;

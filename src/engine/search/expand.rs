@@ -42,19 +42,39 @@ pub const MIN_STORED_COMPLETION_KEYS: usize = 1_000;
 pub struct Vocabulary<'a> {
     /// Stemmed terms and surface words.
     pub terms: &'a Lexicon,
-    /// Postings (for document frequencies of a whole dictionary).
-    pub postings: &'a ListFile,
+    /// Where document frequencies come from.
+    pub dfs: DocFreqs<'a>,
+}
+
+/// Document frequencies of a vocabulary's terms.
+#[derive(Clone, Copy)]
+pub enum DocFreqs<'a> {
+    /// An opened index's postings (or its dictionary shards).
+    Lists(&'a ListFile),
+    /// A table by term ordinal (an index being built, before its postings are written).
+    Table(&'a [u32]),
 }
 
 impl<'a> Vocabulary<'a> {
     /// The vocabulary of an opened index.
     pub fn of(index: &'a Index) -> Self {
-        Vocabulary { terms: &index.terms, postings: &index.postings }
+        Vocabulary { terms: &index.terms, dfs: DocFreqs::Lists(&index.postings) }
     }
 
     /// Document frequency of a term.
     pub fn doc_freq(&self, ordinal: u32) -> u32 {
-        crate::engine::index::read::doc_freq(self.terms, self.postings, ordinal)
+        match self.dfs {
+            DocFreqs::Lists(lists) => crate::engine::index::read::doc_freq(self.terms, lists, ordinal),
+            DocFreqs::Table(table) => table.get(ordinal as usize).copied().unwrap_or(0),
+        }
+    }
+
+    /// Number of terms with lists.
+    pub fn n_terms(&self) -> u32 {
+        match self.dfs {
+            DocFreqs::Lists(lists) => lists.n_terms(),
+            DocFreqs::Table(table) => table.len() as u32,
+        }
     }
 }
 
@@ -223,7 +243,7 @@ fn rank_keys(
     let bytes = |c: &KeyCand| &keys[c.key.clone()];
     let text = |c: &KeyCand| std::str::from_utf8(bytes(c)).unwrap_or_default();
     cands.retain(|c| {
-        c.ordinal < index.postings.n_terms()
+        c.ordinal < index.n_terms()
             && !skip.contains(&c.ordinal)
             && !bytes(c).is_empty()
             && bytes(c) != exclude.as_bytes()
