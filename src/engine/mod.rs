@@ -7,5 +7,6 @@ pub mod eval;
 pub mod index;
 pub mod search;
 pub mod sort;
+pub mod stages;
 pub mod text;
 pub mod topics;

@@ -439,6 +439,7 @@ fn build_text_index<'s>(
     let sharded = per_chunk > 0;
     let mut out = Emitter { sink, order: if sharded { &SHARDED_ORDER } else { &BUNDLE_ORDER }, entries: Vec::new() };
 
+    let timer = crate::engine::stages::StageTimer::new("index");
     let analyzer = Analyzer::new();
     let mut inv = Inverter::default();
     let mut store = match &options.spill {
@@ -507,6 +508,7 @@ fn build_text_index<'s>(
         }
     }
 
+    timer.mark(if store.runs() > 0 { "analyse (spilling)" } else { "analyse" });
     // Ordinals follow byte order of the terms, as the FST requires.
     let (order, ordinal_of) = byte_order(&inv.terms);
     let df: Vec<u32> = order.iter().map(|&id| store.df(id)).collect();
@@ -541,6 +543,7 @@ fn build_text_index<'s>(
     let mut words_bytes = words::encode(&surfaces, term_of, order.len());
     let completions = stored_completions(&terms_bytes, &words_bytes, &df, options);
     words_bytes.extend(words::encode_completions(&completions));
+    timer.mark("dictionary");
 
     // One pass over every term's whole list, in ordinal order: postings out (one file, or
     // chunks as they fill), positions encoded, and the lists a phrase pair can be made of kept.
@@ -568,6 +571,7 @@ fn build_text_index<'s>(
         }
         Ok(())
     })?;
+    timer.mark("postings merged");
     // (A pair's words are both frequent: the other terms' lists are not needed.)
     let none: (&[Posting], &[u32]) = (&[], &[]);
     let by_ordinal: Vec<(&[Posting], &[u32])> = (0..order.len() as u32)
@@ -577,6 +581,7 @@ fn build_text_index<'s>(
     drop(by_ordinal);
     drop(candidates);
     let positions = positions.finish();
+    timer.mark("phrase pairs");
 
     let (name_order, _) = byte_order(&names.names);
     let name_df: Vec<u32> = name_order.iter().map(|&id| names.postings[id as usize].len() as u32).collect();
@@ -632,6 +637,7 @@ fn build_text_index<'s>(
         out.emit(FileKind::NamePostings, &name_postings.finish())?;
     }
     drop(positions);
+    timer.mark("shards written");
     out.emit(FileKind::Norms, &norms)?;
     if sharded {
         let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
@@ -651,6 +657,7 @@ fn build_text_index<'s>(
     }
     out.emit(FileKind::Facets, &Facets::from_papers(papers).encode())?;
     out.emit(FileKind::Authors, &facets::encode_authors(papers))?;
+    timer.mark("papers and facets");
 
     let features = Features {
         dates: papers.iter().any(|p| p.date.is_some()),

@@ -429,11 +429,16 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     if n == 0 {
         return TopicModel::default();
     }
-    let timer = StageTimer::new();
-    let a = analyse(papers);
+    let timer = crate::engine::stages::StageTimer::new("topics");
+    let mut a = analyse(papers);
     timer.mark("analyse");
     let min_df = ((n / 4000) as u32).max(2);
     let phrases = phrase_table(&a, min_df);
+    // The texts and word runs served phrase mining only: a copy of the corpus, freed before
+    // the vectors and their neighbours are built.
+    a.texts = Vec::new();
+    a.runs = Vec::new();
+    a.term_ids = FxHashMap::default();
     timer.mark("phrases");
     let n_terms = a.terms.len();
     let n_features = n_terms + phrases.display.len();
@@ -646,34 +651,6 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     model.trends = trends::compute(papers, &primary, &phrases_of, model.topics.len(), model.phrases.len());
     timer.mark("trends");
     model
-}
-
-/// Prints how long each stage took when `PAPERSIFT_TIMING` is set (native builds only).
-struct StageTimer {
-    #[cfg(not(target_arch = "wasm32"))]
-    last: Option<std::cell::Cell<std::time::Instant>>,
-}
-
-impl StageTimer {
-    fn new() -> StageTimer {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            StageTimer {
-                last: std::env::var_os("PAPERSIFT_TIMING").map(|_| std::cell::Cell::new(std::time::Instant::now())),
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        StageTimer {}
-    }
-
-    fn mark(&self, _stage: &str) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(last) = &self.last {
-            let now = std::time::Instant::now();
-            eprintln!("  topics: {_stage:<20} {:>8.2} s", (now - last.get()).as_secs_f64());
-            last.set(now);
-        }
-    }
 }
 
 /// A cosine in 0..=1 as a byte.
