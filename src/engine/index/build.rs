@@ -552,7 +552,8 @@ fn build_text_index<'s>(
     let list_starts = if sharded { list_chunk_starts(&df, target) } else { Vec::new() };
     let mut postings = ListWriter::new();
     let mut positions = ListWriter::new();
-    let mut candidates: FxHashMap<u32, (Vec<Posting>, Vec<u32>)> = FxHashMap::default();
+    // (A pair's words are both frequent: only their lists are kept, compact.)
+    let mut candidates: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut next_chunk = 1;
     store.merge(&order, |ordinal, list, flat| {
         if sharded && list_starts.get(next_chunk) == Some(&ordinal) {
@@ -566,20 +567,18 @@ fn build_text_index<'s>(
             at += p.positioned();
             run
         }));
-        if list.len() as u32 >= rule.min_docs.max(1) {
-            candidates.insert(ordinal, (list.to_vec(), flat.to_vec()));
+        if super::pairs::is_candidate(list.len() as u32, rule) {
+            candidates.push((ordinal, super::invert::encode_list(list, flat)));
         }
         Ok(())
     })?;
     timer.mark("postings merged");
-    // (A pair's words are both frequent: the other terms' lists are not needed.)
-    let none: (&[Posting], &[u32]) = (&[], &[]);
-    let by_ordinal: Vec<(&[Posting], &[u32])> = (0..order.len() as u32)
-        .map(|o| candidates.get(&o).map_or(none, |(p, q)| (p.as_slice(), q.as_slice())))
-        .collect();
-    super::pairs::append(&mut positions, &super::pairs::collect(&by_ordinal, papers.len() as u32, rule));
-    drop(by_ordinal);
+    let lists: Vec<(u32, &[u8])> = candidates.iter().map(|(o, b)| (*o, b.as_slice())).collect();
+    let pairs = super::pairs::collect_compact(&lists, &df, papers.len() as u32, rule);
+    drop(lists);
     drop(candidates);
+    super::pairs::append(&mut positions, &pairs);
+    drop(pairs);
     let positions = positions.finish();
     timer.mark("phrase pairs");
 

@@ -61,6 +61,69 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> u32 {
     v
 }
 
+fn put_posting(list: &mut Vec<u8>, gap: u32, p: &Posting, positions: &[u32]) {
+    put_varint(list, u64::from(gap));
+    p.tf.iter().for_each(|&f| put_varint(list, u64::from(f)));
+    let mut prev = 0;
+    for &pos in positions {
+        put_varint(list, u64::from(pos - prev));
+        prev = pos;
+    }
+}
+
+/// A whole list (documents increasing, positions run after run) in the compact form.
+pub fn encode_list(postings: &[Posting], positions: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(postings.len() * 4 + positions.len() * 2);
+    let mut at = 0;
+    let mut next = 0;
+    for (i, p) in postings.iter().enumerate() {
+        let run = &positions[at..at + p.positioned()];
+        at += p.positioned();
+        put_posting(&mut out, if i == 0 { p.doc } else { p.doc + 1 - next }, p, run);
+        next = p.doc + 1;
+    }
+    out
+}
+
+/// Reads a compact list front to back, a posting at a time.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    doc: u32,
+    started: bool,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Cursor { bytes, at: 0, doc: 0, started: false }
+    }
+
+    /// The next posting when its document is below `end` (then its positions are appended to
+    /// `positions`); `None`, staying put, otherwise or at the end.
+    pub fn next_below(&mut self, end: u32, positions: &mut Vec<u32>) -> Option<Posting> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let mut at = self.at;
+        let gap = get_varint(self.bytes, &mut at);
+        let doc = if self.started { self.doc + gap } else { gap };
+        if doc >= end {
+            return None;
+        }
+        let tf = [0, 1, 2].map(|_| get_varint(self.bytes, &mut at) as u16);
+        let p = Posting { doc, tf };
+        let mut pos = 0;
+        for _ in 0..p.positioned() {
+            pos += get_varint(self.bytes, &mut at);
+            positions.push(pos);
+        }
+        (self.at, self.doc, self.started) = (at, doc, true);
+        Some(p)
+    }
+}
+
 /// Appends the postings and positions of one compact buffer (see the module docs).
 fn decode_into(bytes: &[u8], postings: &mut Vec<Posting>, positions: &mut Vec<u32>) {
     let mut at = 0;
@@ -108,13 +171,7 @@ impl ListStore {
         let list = &mut self.lists[i];
         let before = list.len();
         let gap = if self.next_doc[i] == 0 { p.doc } else { p.doc + 1 - self.next_doc[i] };
-        put_varint(list, u64::from(gap));
-        p.tf.iter().for_each(|&f| put_varint(list, u64::from(f)));
-        let mut prev = 0;
-        for &pos in positions {
-            put_varint(list, u64::from(pos - prev));
-            prev = pos;
-        }
+        put_posting(list, gap, &p, positions);
         self.buffered += list.len() - before;
         self.next_doc[i] = p.doc + 1;
         self.df[i] += 1;

@@ -25,6 +25,7 @@
 //! ```
 
 use super::format::{put_varint, Reader};
+use super::invert::Cursor;
 use super::postings::{ListWriter, Posting};
 use crate::engine::error::FormatError;
 use rustc_hash::FxHashMap;
@@ -70,36 +71,27 @@ struct Token {
 }
 
 /// Walks the papers in order, giving each paper's positioned tokens of the `candidates`
-/// (sorted by position, then ordinal). `lists[ordinal]` is the term's postings and its
-/// positions, run after run. Papers are gathered in chunks so memory stays bounded by the
-/// chunk, not the corpus.
-fn for_each_paper(
-    lists: &[(&[Posting], &[u32])],
-    candidates: &[u32],
-    n_docs: u32,
-    mut visit: impl FnMut(u32, &[Token]),
-) {
+/// (sorted by position, then ordinal): each an ordinal with its whole list in the build's
+/// compact form ([`super::invert`]), read front to back. Papers are gathered in chunks so
+/// memory stays bounded by the chunk, not the corpus.
+fn for_each_paper(candidates: &[(u32, &[u8])], n_docs: u32, mut visit: impl FnMut(u32, &[Token])) {
     const CHUNK: u32 = 2048;
-    // Per candidate: next posting, and offset of its run in the positions.
-    let mut cursors = vec![(0usize, 0usize); candidates.len()];
+    let mut cursors: Vec<Cursor<'_>> = candidates.iter().map(|c| Cursor::new(c.1)).collect();
     let mut gathered: Vec<(u32, Token)> = Vec::new();
     let mut paper: Vec<Token> = Vec::new();
+    let mut run: Vec<u32> = Vec::new();
     let mut chunk_start = 0u32;
     while chunk_start < n_docs {
         let chunk_end = chunk_start.saturating_add(CHUNK).min(n_docs);
         gathered.clear();
-        for (c, &ordinal) in candidates.iter().enumerate() {
-            let (postings, positions) = lists[ordinal as usize];
-            let (mut i, mut at) = cursors[c];
-            while let Some(p) = postings.get(i).filter(|p| p.doc < chunk_end) {
-                let run = positions.get(at..at + p.positioned()).unwrap_or_default();
+        for (&(ordinal, _), cursor) in candidates.iter().zip(&mut cursors) {
+            run.clear();
+            while let Some(p) = cursor.next_below(chunk_end, &mut run) {
                 for (k, &position) in run.iter().enumerate() {
                     gathered.push((p.doc, Token { position, ordinal, title: k < usize::from(p.tf[0]) }));
                 }
-                at += p.positioned();
-                i += 1;
+                run.clear();
             }
-            cursors[c] = (i, at);
         }
         gathered.sort_unstable();
         gathered.dedup();
@@ -140,12 +132,27 @@ fn adjacent(tokens: &[Token], df: &[u32], rule: PairRule, mut emit: impl FnMut(&
     }
 }
 
+/// Whether a word with `df` papers can be part of a pair `rule` selects (a pair is no more
+/// frequent than either word).
+pub fn is_candidate(df: u32, rule: PairRule) -> bool {
+    df >= rule.min_docs.max(1)
+}
+
 /// Finds the pairs `rule` selects and builds their lists. `lists[ordinal]` is each term's
 /// postings and positions (as written to the postings and positions files).
 pub fn collect(lists: &[(&[Posting], &[u32])], n_docs: u32, rule: PairRule) -> PairLists {
     let df: Vec<u32> = lists.iter().map(|(p, _)| p.len() as u32).collect();
-    // A pair is no more frequent than either word.
-    let candidates: Vec<u32> = (0..lists.len() as u32).filter(|&o| df[o as usize] >= rule.min_docs.max(1)).collect();
+    let compact: Vec<(u32, Vec<u8>)> = (0..lists.len() as u32)
+        .filter(|&o| is_candidate(df[o as usize], rule))
+        .map(|o| (o, super::invert::encode_list(lists[o as usize].0, lists[o as usize].1)))
+        .collect();
+    let candidates: Vec<(u32, &[u8])> = compact.iter().map(|(o, b)| (*o, b.as_slice())).collect();
+    collect_compact(&candidates, &df, n_docs, rule)
+}
+
+/// [`collect`] from the candidate words only ([`is_candidate`]), each an ordinal with its list
+/// in the build's compact form, in ordinal order; `df` by ordinal.
+pub fn collect_compact(candidates: &[(u32, &[u8])], df: &[u32], n_docs: u32, rule: PairRule) -> PairLists {
     if candidates.is_empty() {
         return PairLists::default();
     }
@@ -153,9 +160,9 @@ pub fn collect(lists: &[(&[Posting], &[u32])], n_docs: u32, rule: PairRule) -> P
     // First pass: document frequency of every pair of candidate words.
     let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
     let mut keys = Vec::new();
-    for_each_paper(lists, &candidates, n_docs, |_, tokens| {
+    for_each_paper(candidates, n_docs, |_, tokens| {
         keys.clear();
-        adjacent(tokens, &df, rule, |a, b| keys.push(key(a.ordinal, b)));
+        adjacent(tokens, df, rule, |a, b| keys.push(key(a.ordinal, b)));
         keys.sort_unstable();
         keys.dedup();
         for k in &keys {
@@ -173,9 +180,9 @@ pub fn collect(lists: &[(&[Posting], &[u32])], n_docs: u32, rule: PairRule) -> P
     };
     // Second pass: the selected pairs' occurrences, paper by paper.
     let mut found: Vec<(u32, u32, bool)> = Vec::new();
-    for_each_paper(lists, &candidates, n_docs, |doc, tokens| {
+    for_each_paper(candidates, n_docs, |doc, tokens| {
         found.clear();
-        adjacent(tokens, &df, rule, |a, b| {
+        adjacent(tokens, df, rule, |a, b| {
             if let Some(&i) = index.get(&key(a.ordinal, b)) {
                 found.push((i, a.position, a.title));
             }
