@@ -228,9 +228,9 @@ fn ngram_key(ids: &[u32]) -> [u32; MAX_WORDS] {
     key
 }
 
-/// Mines phrases of 2..=[`MAX_WORDS`] words found in at least `min_df` papers. `texts[d]` is
+/// Mines phrases of 2..=[`MAX_WORDS`] words found in at least `min_df` papers. `text_of(d)` is
 /// the text `runs[d]`'s spans point into.
-pub fn mine(runs: &[Runs], texts: &[String], min_df: u32) -> Phrases {
+pub fn mine(runs: &[Runs], text_of: impl Fn(usize) -> String, min_df: u32) -> Phrases {
     let min_df = min_df.max(2);
     // frequent[n] holds the frequent n-grams (n = 2..=MAX_WORDS) with their document counts.
     let mut frequent: Vec<FxHashMap<[u32; MAX_WORDS], u32>> = vec![FxHashMap::default(); MAX_WORDS + 1];
@@ -283,7 +283,9 @@ pub fn mine(runs: &[Runs], texts: &[String], min_df: u32) -> Phrases {
     let mut seen_forms = vec![0u8; keys.len()];
     let mut per_doc = Vec::with_capacity(runs.len());
     let mut df = vec![0u32; keys.len()];
-    for (doc, text) in runs.iter().zip(texts) {
+    for (d, doc) in runs.iter().enumerate() {
+        let text = text_of(d);
+        let text = text.as_str();
         let mut found: FxHashMap<u32, u32> = FxHashMap::default();
         for n in 2..=MAX_WORDS {
             for (i, w) in doc.terms.windows(n).enumerate() {
@@ -385,8 +387,7 @@ mod tests {
     fn mines_frequent_runs_and_drops_their_fragments() {
         // Terms 1 2 3 appear together in three papers; 1 2 alone once more; 4 5 only once.
         let docs = vec![runs(&[&[1, 2, 3]]), runs(&[&[1, 2, 3, 9]]), runs(&[&[7, 1, 2, 3]]), runs(&[&[4, 5], &[1, 2]])];
-        let texts = vec![String::new(); docs.len()];
-        let p = mine(&docs, &texts, 2);
+        let p = mine(&docs, |_| String::new(), 2);
         let found: Vec<&Vec<u32>> = p.terms.iter().collect();
         assert!(found.contains(&&vec![1, 2, 3]), "{found:?}");
         // "2 3" is inside "1 2 3" every time: a fragment.

@@ -211,8 +211,6 @@ struct Analysed {
     counts: Vec<Vec<(u32, f32)>>,
     /// Per paper: content-word runs for phrase mining.
     runs: Vec<Runs>,
-    /// Per paper: the analysed text (title, newline, abstract).
-    texts: Vec<String>,
     term_ids: FxHashMap<String, u32>,
 }
 
@@ -223,14 +221,13 @@ fn analyse(papers: &[Paper]) -> Analysed {
     let mut surface_counts: Vec<FxHashMap<String, u32>> = Vec::new();
     let mut counts = Vec::with_capacity(papers.len());
     let mut runs = Vec::with_capacity(papers.len());
-    let mut texts = Vec::with_capacity(papers.len());
     // Each distinct surface word is stemmed once: (surface, acronym plural) → term id.
     let mut stems: FxHashMap<(String, bool), u32> = FxHashMap::default();
     let mut raw: Vec<SurfaceToken> = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
     for paper in papers {
-        let text = format!("{}\n{}", paper.title, paper.abstract_text);
+        let text = analysed_text(paper);
         raw.clear();
         surfaces_into(&text, 0, &mut raw);
         tokens.clear();
@@ -308,10 +305,9 @@ fn analyse(papers: &[Paper]) -> Analysed {
         doc.sort_unstable_by_key(|p| p.0);
         counts.push(doc);
         runs.push(run);
-        texts.push(text);
     }
     let surfaces = surface_counts.into_iter().map(keyphrases::most_frequent).collect();
-    Analysed { terms, surfaces, counts, runs, texts, term_ids }
+    Analysed { terms, surfaces, counts, runs, term_ids }
 }
 
 /// Phrase table after acronyms are tied in: display forms (with "(ACR)" where defined).
@@ -326,8 +322,14 @@ struct PhraseTable {
 /// One way an acronym is expanded: how often, the acronym as written, the expansion as shown.
 type Expansion = (u32, String, String);
 
-fn phrase_table(a: &Analysed, min_df: u32) -> PhraseTable {
-    let mined = keyphrases::mine(&a.runs, &a.texts, min_df);
+/// The text analysis read: title, newline, abstract (made again when needed rather than kept
+/// for every paper: a copy of the corpus).
+fn analysed_text(p: &Paper) -> String {
+    format!("{}\n{}", p.title, p.abstract_text)
+}
+
+fn phrase_table(a: &Analysed, papers: &[Paper], min_df: u32) -> PhraseTable {
+    let mined = keyphrases::mine(&a.runs, |d| analysed_text(&papers[d]), min_df);
     let mut display = mined.display;
     let mut terms = mined.terms;
     let mut per_doc = mined.per_doc;
@@ -336,8 +338,8 @@ fn phrase_table(a: &Analysed, min_df: u32) -> PhraseTable {
     // Acronym definitions across the corpus: acronym term → expansion terms → (count, forms).
     let analyzer = Analyzer::new();
     let mut defs: FxHashMap<String, FxHashMap<Vec<u32>, Expansion>> = FxHashMap::default();
-    for text in &a.texts {
-        for d in acronyms::definitions(text) {
+    for paper in papers {
+        for d in acronyms::definitions(&analysed_text(paper)) {
             let key = analyzer.term_of_word(&d.acronym);
             let ids: Option<Vec<u32>> = analyzer
                 .analyze(&d.expansion)
@@ -433,10 +435,9 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     let mut a = analyse(papers);
     timer.mark("analyse");
     let min_df = ((n / 4000) as u32).max(2);
-    let phrases = phrase_table(&a, min_df);
-    // The texts and word runs served phrase mining only: a copy of the corpus, freed before
-    // the vectors and their neighbours are built.
-    a.texts = Vec::new();
+    let phrases = phrase_table(&a, papers, min_df);
+    // The word runs served phrase mining only: freed before the vectors and their neighbours
+    // are built.
     a.runs = Vec::new();
     a.term_ids = FxHashMap::default();
     timer.mark("phrases");
@@ -791,7 +792,7 @@ mod tests {
             papers.push(paper(100 + i, "Tools", "We use simple tools and use them often."));
         }
         let a = analyse(&papers);
-        let table = phrase_table(&a, 2);
+        let table = phrase_table(&a, &papers, 2);
         let find = |needle: &str| table.display.iter().position(|d| d.starts_with(needle)).map(|p| p as u32);
         let pinn = find("physics-informed neural networks").expect("the PINN phrase is mined");
         assert_eq!(table.display[pinn as usize], "physics-informed neural networks (PINN)");
