@@ -347,14 +347,16 @@ impl Index {
         self.topics.is_some()
     }
 
-    /// Every paper's place on the map, recording the `paper-map` file (and the summary) as
-    /// missing when not loaded.
+    /// Every paper's place on the map, recording the topic summary as missing when it is not
+    /// loaded, else the `paper-map` file (stored from the summary's topic centres).
     pub fn paper_map(&self) -> Option<&[(u16, u16)]> {
-        if self.paper_map.is_none() && self.has_topics() {
+        if !self.want_topics() {
+            return None;
+        }
+        if self.paper_map.is_none() {
             self.map_wanted.set(true);
         }
-        self.want_topics();
-        self.paper_map.as_deref().filter(|_| self.topics.is_some())
+        self.paper_map.as_deref()
     }
 
     /// A paper's place in the topic model (topics, memberships, keyphrases, related papers),
@@ -452,7 +454,15 @@ impl Index {
                 self.topics = Some(summary);
                 self.topic_columns = columns;
             }
-            FileKind::PaperMap => self.paper_map = Some(topicfile::decode_map(&entry.name, payload, papers)?),
+            FileKind::PaperMap => {
+                // Positions are stored from their topics' centres: the summary comes first
+                // (readers ask for the map only once it is attached).
+                let Some(summary) = &self.topics else {
+                    return Err(FormatError::Manifest(format!("`{}`: the topic summary is not loaded", entry.name)));
+                };
+                self.paper_map =
+                    Some(topicfile::decode_map(&entry.name, payload, &summary.topics, &self.topic_columns)?);
+            }
             _ => {
                 // Memberships name the summary's topics: it comes first (readers ask for a
                 // paper's details only once it is attached), and the two must agree.

@@ -9,7 +9,9 @@
 //!   (count, yyyymmdd each), totals and per topic a count per period, the recent window's
 //!   first period, rising phrases (count; each phrase id, recent, before). Topic chips, the
 //!   topic facet, the graph and the trends read this alone.
-//! - `paper-map`: papers (count), then x y as u16 LE per paper (the map view).
+//! - `paper-map`: papers (count), then per paper its x and y less those of its finest topic's
+//!   centre, wrapping, as u16 LE (the map view). Papers sit near their topic's centre, so the
+//!   differences are small numbers that compress to 60% of the positions themselves.
 //! - `topic-detail`, in chunks of the manifest's `topic_detail_per_chunk` papers: first
 //!   document, papers, topics in the summary, the chunk's own phrase table (count, strings), then per paper its memberships
 //!   as (topic, byte), keyphrase ids, related papers as (document, byte) (the paper view).
@@ -152,8 +154,9 @@ pub fn encode(model: &TopicModel, per_chunk: u32) -> TopicPayloads {
     let mut map = Vec::with_capacity(model.papers.len() * 4 + 5);
     put_varint(&mut map, model.papers.len() as u64);
     for p in &model.papers {
-        put_u16(&mut map, p.x);
-        put_u16(&mut map, p.y);
+        let (cx, cy) = centre(&model.topics, p.subtopic.unwrap_or(p.topic));
+        put_u16(&mut map, p.x.wrapping_sub(cx));
+        put_u16(&mut map, p.y.wrapping_sub(cy));
     }
 
     let details = model
@@ -346,11 +349,29 @@ pub fn decode_summary(file: &str, payload: &[u8], papers: u32) -> Result<Summary
     Ok((TopicSummary { phrases, topics, edges, trends }, columns))
 }
 
-/// Decodes a `paper-map` payload: each paper's (x, y).
-pub fn decode_map(file: &str, payload: &[u8], papers: u32) -> Result<Vec<(u16, u16)>, FormatError> {
+/// A topic's centre on the map ((0, 0) for an unknown topic).
+fn centre(topics: &[Topic], t: u32) -> (u16, u16) {
+    topics.get(t as usize).map_or((0, 0), |t| (t.x, t.y))
+}
+
+/// Decodes a `paper-map` payload: each paper's (x, y), given the summary's topics and each
+/// paper's (top topic, subtopic or [`NO_TOPIC`]).
+pub fn decode_map(
+    file: &str,
+    payload: &[u8],
+    topics: &[Topic],
+    columns: &[(u32, u32)],
+) -> Result<Vec<(u16, u16)>, FormatError> {
     let mut r = Reader::new(file, payload);
-    let n = paper_count(&mut r, payload.len() / 4, papers)?;
-    let points = (0..n).map(|_| Ok((u16_le(&mut r)?, u16_le(&mut r)?))).collect::<Result<Vec<_>, FormatError>>()?;
+    let n = paper_count(&mut r, payload.len() / 4, columns.len() as u32)?;
+    let points = columns
+        .iter()
+        .take(n)
+        .map(|&(t, s)| {
+            let (cx, cy) = centre(topics, if s == NO_TOPIC { t } else { s });
+            Ok((u16_le(&mut r)?.wrapping_add(cx), u16_le(&mut r)?.wrapping_add(cy)))
+        })
+        .collect::<Result<Vec<_>, FormatError>>()?;
     if !r.is_empty() {
         return Err(r.corrupt(format!("{} bytes after the positions", r.remaining())));
     }
@@ -603,7 +624,7 @@ mod tests {
     fn read_split(p: &TopicPayloads, papers: u32) -> Read {
         let (summary, columns) = decode_summary("s", &p.summary, papers).unwrap();
         let per_chunk = p.per_chunk;
-        let map = decode_map("m", &p.map, papers).unwrap();
+        let map = decode_map("m", &p.map, &summary.topics, &columns).unwrap();
         let entries: Vec<FileEntry> = (0..p.details.len())
             .map(|i| FileEntry { role: "topic-detail".into(), name: format!("d{i}"), bytes: 0, hash: String::new() })
             .collect();
@@ -695,21 +716,32 @@ mod tests {
         }
         let p = encode(&sample(), 1);
         assert!(decode_summary("s", &p.summary, 3).unwrap_err().to_string().contains("manifest says 3"));
-        assert!(decode_map("m", &p.map, 1).is_err());
+        let (summary, columns) = decode_summary("s", &p.summary, 2).unwrap();
+        let map = |bytes: &[u8], columns: &[(u32, u32)]| decode_map("m", bytes, &summary.topics, columns);
+        assert!(map(&p.map, &columns[..1]).is_err());
         assert!(decode_detail("d", &p.details[1], 1).unwrap_err().to_string().contains("papers 1..2 of 1"));
         let boundary = encode(&without, 1).summary.len();
         for cut in 0..p.summary.len() {
             assert_eq!(decode_summary("s", &p.summary[..cut], 2).is_ok(), cut == boundary, "summary cut at {cut}");
         }
         for cut in 0..p.map.len() {
-            assert!(decode_map("m", &p.map[..cut], 2).is_err());
+            assert!(map(&p.map[..cut], &columns).is_err());
         }
         for cut in 0..p.details[0].len() {
             assert!(decode_detail("d", &p.details[0][..cut], 2).is_err(), "detail cut at {cut}");
         }
         let mut longer = p.map.clone();
         longer.push(0);
-        assert!(decode_map("m", &longer, 2).is_err());
+        assert!(map(&longer, &columns).is_err());
+        // Positions are stored from their topic's centre, wrapping: any position reads back.
+        let mut m = sample();
+        m.papers[0].x = 0;
+        m.papers[1].y = 65535;
+        m.topics[1].x = 65535;
+        let p = encode(&m, 1);
+        let (summary, columns) = decode_summary("s", &p.summary, 2).unwrap();
+        let points = decode_map("m", &p.map, &summary.topics, &columns).unwrap();
+        assert_eq!(points, vec![(0, 8), (65535, 65535)]);
     }
 
     #[test]
