@@ -498,6 +498,8 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
         })
     };
     let smoothed = smooth(&vecs, &neighbours);
+    // Clustering, memberships and the map read the smoothed vectors only.
+    drop(vecs);
 
     let k_top = options.topics.unwrap_or_else(|| auto_topics(n)).clamp(1, n);
     timer.mark("smoothing");
@@ -519,6 +521,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     let related: Vec<Vec<(u32, f32)>> = vectors::parallel_map(n, options.threads, |d| {
         rank_related(&neighbours[d], assign[d], &assign, options.related)
     });
+    drop(neighbours);
 
     // Memberships: cosine to every top topic's centroid, strongest three.
     let memberships: Vec<Vec<(u32, u8)>> = vectors::parallel_map(n, options.threads, |d| {
