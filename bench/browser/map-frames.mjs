@@ -50,6 +50,12 @@ console.log(`${papers} papers; headless Chromium, 1280×900`);
 for (const [name, query] of [['topic graph', '?view=topics'], ['paper map', '?view=map'], ['paper map, query "learning"', '?view=map&q=learning']]) {
   await page.goto(server.url + query);
   await page.waitForFunction(() => (window.__papersiftMapFrames ?? []).length > 0, null, { timeout: 300000 });
+  if (query.includes('view=map')) {
+    // The map's positions are a file of their own, fetched when the map is first drawn: the
+    // gestures wait until it has arrived and been drawn.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /\/(paper-map|topics)\./.test(r.name)), null, { timeout: 300000 });
+    await page.waitForTimeout(500);
+  }
   const canvas = await page.locator('canvas').boundingBox();
   const cx = canvas.x + canvas.width / 2;
   const cy = canvas.y + canvas.height / 2;
