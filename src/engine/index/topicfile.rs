@@ -797,4 +797,31 @@ mod tests {
         assert!(decode("t", &encode_whole(&m), 2).is_err());
         assert!(decode_summary("s", &encode(&m, 2).summary, 2).is_err());
     }
+
+    proptest::proptest! {
+        /// Hostile bytes never panic any decoder, and every id a decoder accepts is in range.
+        #[test]
+        fn arbitrary_bytes_are_refused_or_read_in_range(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300), flip in 0usize..400) {
+            // Raw bytes, and a real file with one byte changed.
+            let real = encode(&sample(), 1);
+            let mut changed = real.summary.clone();
+            let at = flip % changed.len();
+            changed[at] = changed[at].wrapping_add(1 + (flip / changed.len()) as u8);
+            for payload in [&bytes, &changed] {
+                if let Ok((summary, columns)) = decode_summary("s", payload, 2) {
+                    let n = summary.topics.len() as u32;
+                    proptest::prop_assert!(columns.iter().all(|&(t, s)| t < n && (s == NO_TOPIC || s < n)));
+                    let _ = decode_map("m", &bytes, &summary.topics, &columns);
+                }
+            }
+            if let Ok(chunk) = decode_detail("d", &bytes, 5) {
+                for p in &chunk.papers {
+                    proptest::prop_assert!(p.related.iter().all(|r| r.0 < 5));
+                    proptest::prop_assert!(p.memberships.iter().all(|m| m.0 < chunk.topics));
+                    proptest::prop_assert!(p.keyphrases.iter().all(|&k| (k as usize) < chunk.phrases.len()));
+                }
+            }
+            let _ = decode("t", &bytes, 2);
+        }
+    }
 }
