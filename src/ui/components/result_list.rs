@@ -16,13 +16,37 @@ pub fn ResultList(
     results: Memo<ResultsModel>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // While a query is typed, a keystroke's frame renders the first screenful of rows and the
+    // rest of the page follows in the task after it: half the rows to build before the
+    // results can be painted. (Filters, sorts and "Show more" keep the query, and render
+    // every row at once.)
+    let whole_page_for = RwSignal::new(ctx.view.with_untracked(|v| v.q.clone()));
     Effect::new(move |_| {
         // Results count as painted once their first rows are (not while those rows' papers
         // or a phrase's positions are being fetched; the rest of the page follows).
         if results.with(|r| r.pending_first == 0 && !r.needs_positions && !r.fetching_index) {
             perf::results_rendered();
         }
+        let q = ctx.view.with_untracked(|v| v.q.clone());
+        if whole_page_for.with_untracked(|w| *w != q) {
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        // (Only for the query still shown: keys may come faster than frames.)
+                        if ctx.view.try_with_untracked(|v| v.q == q) == Some(true) {
+                            whole_page_for.try_set(q);
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                )
+            });
+        }
     });
+    let rows = move || {
+        let whole = ctx.view.with(|v| whole_page_for.with(|w| *w == v.q));
+        let n = if whole { usize::MAX } else { crate::ui::model::FIRST_ROWS };
+        results.with(|r| r.items.iter().take(n).map(|i| i.doc).collect::<Vec<_>>())
+    };
     let more = move |_| {
         let mut next = ctx.view.get_untracked().without_notes();
         next.shown = next.shown() + crate::viewstate::PAGE;
@@ -40,7 +64,7 @@ pub fn ResultList(
             <ol class="results" aria-label=label>
                 // Keyed by paper: a row stays while its paper does (see `ResultItem`).
                 <For
-                    each=move || results.with(|r| r.items.iter().map(|i| i.doc).collect::<Vec<_>>())
+                    each=rows
                     key=|doc| *doc
                     children=move |doc| {
                         let item = Memo::new(move |last: Option<&Item>| {
