@@ -10,7 +10,7 @@
 use fst::MapBuilder;
 
 use super::docs;
-use super::facets::{self, Facets};
+use super::facets;
 use super::format::{content_hash, frame, FileKind, FORMAT_VERSION, LENGTHS};
 use super::invert::ListStore;
 use super::manifest::{Features, FieldStats, Fields, FileEntry, Manifest, Split, FORMAT_NAME};
@@ -201,8 +201,8 @@ const SHARDED_ORDER: [FileKind; 13] = [
 struct Emitter<'a> {
     sink: &'a mut dyn FileSink,
     order: &'static [FileKind],
-    /// (place of the role in `order`, order made, entry).
-    entries: Vec<(usize, usize, FileEntry)>,
+    /// (kind, order made, entry).
+    entries: Vec<(FileKind, usize, FileEntry)>,
 }
 
 impl Emitter<'_> {
@@ -210,15 +210,16 @@ impl Emitter<'_> {
         let bytes = frame(kind, payload);
         let hash = content_hash(&bytes);
         let name = format!("{}.{}.bin", kind.role(), hash);
-        let place = self.order.iter().position(|&k| k == kind).unwrap_or(self.order.len());
         let entry = FileEntry { role: kind.role().to_string(), name: name.clone(), bytes: bytes.len() as u64, hash };
-        self.entries.push((place, self.entries.len(), entry));
+        self.entries.push((kind, self.entries.len(), entry));
         self.sink.put(kind, &name, bytes)
     }
 
-    /// The entries in manifest order.
+    /// The entries in manifest order (the layout's, known once the papers are in).
     fn finish(mut self) -> Vec<FileEntry> {
-        self.entries.sort_unstable_by_key(|e| (e.0, e.1));
+        let order = self.order;
+        let place = |kind: FileKind| order.iter().position(|&k| k == kind).unwrap_or(order.len());
+        self.entries.sort_unstable_by_key(|e| (place(e.0), e.1));
         self.entries.into_iter().map(|e| e.2).collect()
     }
 }
@@ -421,65 +422,167 @@ fn emit_list_chunks(
     Ok(())
 }
 
-fn build_text_index<'s>(
-    papers: &[Paper],
-    options: &BuildOptions,
-    progress: &mut dyn FnMut(usize, usize),
-    sink: &'s mut dyn FileSink,
-) -> std::io::Result<(Manifest, Emitter<'s>)> {
-    // The layout first (from the size of the document store), so each file is written once.
-    let store_bytes = docs::encoded_len(papers);
-    let per_chunk = match options.layout {
-        _ if papers.is_empty() => 0,
-        Layout::Bundle => 0,
-        Layout::Auto if store_bytes <= CHUNK_STORE_ABOVE => 0,
-        Layout::Auto | Layout::Sharded(0) => docs::papers_per_chunk(store_bytes, papers.len(), DOC_CHUNK_BYTES),
-        Layout::Sharded(n) => n,
-    };
-    let sharded = per_chunk > 0;
-    let mut out = Emitter { sink, order: if sharded { &SHARDED_ORDER } else { &BUNDLE_ORDER }, entries: Vec::new() };
+/// The document store written as papers come: one file, or chunks once the store passes
+/// [`CHUNK_STORE_ABOVE`] (with [`Layout::Auto`]), each chunk emitted when it is full, so only
+/// one chunk's papers (or a small store) are held.
+struct DocsWriter {
+    layout: Layout,
+    /// Records not written yet.
+    pending: Vec<Vec<u8>>,
+    pending_bytes: usize,
+    /// Papers per chunk, once chunking is decided.
+    per_chunk: Option<u32>,
+    papers: usize,
+}
 
-    let timer = crate::engine::stages::StageTimer::new("index");
-    let analyzer = Analyzer::new();
-    let mut inv = Inverter::default();
-    let mut store = match &options.spill {
-        #[cfg(not(target_arch = "wasm32"))]
-        Some(spill) => ListStore::spilling(spill.dir.clone(), spill.budget)?,
-        _ => ListStore::in_memory(),
-    };
-    let mut names = NameInverter::default();
-    let mut norms = Vec::with_capacity(papers.len() * 3);
-    let mut fields = [FieldStats::default(); 3];
-    let mut tokens: Vec<SurfaceToken> = Vec::new();
-    let mut entries: Vec<(u32, u8, u32)> = Vec::new();
-    let mut kept: Vec<u32> = Vec::new();
-    for (doc, paper) in papers.iter().enumerate() {
-        let doc = doc as u32;
-        let mut lengths = [0u32; 3];
-        entries.clear();
-        let title_end = surfaces_into(&paper.title, 0, &mut tokens);
-        surfaces_into(&paper.abstract_text, title_end + FIELD_GAP, &mut tokens);
-        for t in tokens.drain(..) {
-            let field = if t.position < title_end { Field::Title } else { Field::Abstract };
-            lengths[field as usize] += u32::from(!t.joined);
-            let id = inv.term_for(&analyzer, &t);
-            entries.push((id, field as u8, t.position));
+impl DocsWriter {
+    fn new(layout: Layout) -> Self {
+        let per_chunk = match layout {
+            Layout::Sharded(n) if n > 0 => Some(n),
+            _ => None,
+        };
+        DocsWriter { layout, pending: Vec::new(), pending_bytes: 0, per_chunk, papers: 0 }
+    }
+
+    fn push(&mut self, p: &Paper, out: &mut Emitter<'_>) -> std::io::Result<()> {
+        let record = docs::record(p);
+        self.pending_bytes += record.len();
+        self.pending.push(record);
+        self.papers += 1;
+        // Past the threshold the store is chunked, papers per chunk from the mean record so
+        // far (about 1,300 arXiv papers in).
+        let store = docs::store_len(self.pending.len(), self.pending_bytes);
+        if self.per_chunk.is_none() && self.layout != Layout::Bundle && store > CHUNK_STORE_ABOVE {
+            self.per_chunk = Some(docs::papers_per_chunk(store, self.pending.len(), DOC_CHUNK_BYTES));
         }
-        for author in &paper.authors {
-            name_surfaces_into(author, &mut tokens);
-            for t in tokens.drain(..) {
-                lengths[Field::Authors as usize] += u32::from(!t.joined);
-                names.add(doc, &t.surface);
+        self.flush(out, false)
+    }
+
+    fn flush(&mut self, out: &mut Emitter<'_>, end: bool) -> std::io::Result<()> {
+        let Some(k) = self.per_chunk.map(|k| k as usize) else { return Ok(()) };
+        while self.pending.len() >= k || (end && !self.pending.is_empty()) {
+            let rest = self.pending.split_off(k.min(self.pending.len()));
+            let chunk = std::mem::replace(&mut self.pending, rest);
+            self.pending_bytes -= chunk.iter().map(Vec::len).sum::<usize>();
+            out.emit(FileKind::DocsChunk, &docs::encode_records(&chunk))?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left; returns the papers per chunk (0: one `docs` file).
+    fn finish(mut self, out: &mut Emitter<'_>) -> std::io::Result<u32> {
+        if self.per_chunk.is_none() && self.layout == Layout::Sharded(0) && self.papers > 0 {
+            let store = docs::store_len(self.pending.len(), self.pending_bytes);
+            self.per_chunk = Some(docs::papers_per_chunk(store, self.pending.len(), DOC_CHUNK_BYTES));
+        }
+        match self.per_chunk.filter(|_| self.papers > 0) {
+            Some(k) => {
+                self.flush(out, true)?;
+                Ok(k)
+            }
+            None => {
+                out.emit(FileKind::Docs, &docs::encode_records(&self.pending))?;
+                Ok(0)
             }
         }
-        for f in 0..3 {
-            norms.push(LENGTHS.encode(lengths[f]));
-            fields[f].tokens += u64::from(lengths[f]);
-            fields[f].papers += u64::from(lengths[f] > 0);
+    }
+}
+
+/// The text index built a paper at a time ([`TextIndexBuilder::add`]): postings into a
+/// [`ListStore`], papers straight into the document store, facet columns, lengths and ids
+/// kept compact; the dictionaries, lists and shards are written by [`TextIndexBuilder::finish`].
+/// Holding no paper past its `add`, it lets a reader stream a corpus of any size through it.
+pub struct TextIndexBuilder<'s> {
+    options: BuildOptions,
+    out: Emitter<'s>,
+    timer: crate::engine::stages::StageTimer,
+    analyzer: Analyzer,
+    inv: Inverter,
+    store: ListStore,
+    names: NameInverter,
+    norms: Vec<u8>,
+    fields: [FieldStats; 3],
+    docs: DocsWriter,
+    facets: facets::FacetsBuilder,
+    authors: facets::AuthorsBuilder,
+    ids: Vec<(String, u32)>,
+    features: Features,
+    papers: u32,
+    tokens: Vec<SurfaceToken>,
+    entries: Vec<(u32, u8, u32)>,
+    kept: Vec<u32>,
+}
+
+impl<'s> TextIndexBuilder<'s> {
+    /// A builder writing into `sink`.
+    pub fn new(options: &BuildOptions, sink: &'s mut dyn FileSink) -> std::io::Result<Self> {
+        let store = match &options.spill {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(spill) => ListStore::spilling(spill.dir.clone(), spill.budget)?,
+            _ => ListStore::in_memory(),
+        };
+        Ok(TextIndexBuilder {
+            options: options.clone(),
+            out: Emitter { sink, order: &BUNDLE_ORDER, entries: Vec::new() },
+            timer: crate::engine::stages::StageTimer::new("index"),
+            analyzer: Analyzer::new(),
+            inv: Inverter::default(),
+            store,
+            names: NameInverter::default(),
+            norms: Vec::new(),
+            fields: [FieldStats::default(); 3],
+            docs: DocsWriter::new(options.layout),
+            facets: facets::FacetsBuilder::default(),
+            authors: facets::AuthorsBuilder::default(),
+            ids: Vec::new(),
+            features: Features::default(),
+            papers: 0,
+            tokens: Vec::new(),
+            entries: Vec::new(),
+            kept: Vec::new(),
+        })
+    }
+
+    /// Papers added so far.
+    pub fn len(&self) -> u32 {
+        self.papers
+    }
+
+    /// Whether no paper was added.
+    pub fn is_empty(&self) -> bool {
+        self.papers == 0
+    }
+
+    /// Adds the next paper (document numbers follow the order of the calls).
+    pub fn add(&mut self, paper: &Paper) -> std::io::Result<()> {
+        let doc = self.papers;
+        self.papers += 1;
+        let mut lengths = [0u32; 3];
+        self.entries.clear();
+        let title_end = surfaces_into(&paper.title, 0, &mut self.tokens);
+        surfaces_into(&paper.abstract_text, title_end + FIELD_GAP, &mut self.tokens);
+        for t in self.tokens.drain(..) {
+            let field = if t.position < title_end { Field::Title } else { Field::Abstract };
+            lengths[field as usize] += u32::from(!t.joined);
+            let id = self.inv.term_for(&self.analyzer, &t);
+            self.entries.push((id, field as u8, t.position));
+        }
+        for author in &paper.authors {
+            name_surfaces_into(author, &mut self.tokens);
+            for t in self.tokens.drain(..) {
+                lengths[Field::Authors as usize] += u32::from(!t.joined);
+                self.names.add(doc, &t.surface);
+            }
+        }
+        for (stats, &len) in self.fields.iter_mut().zip(&lengths) {
+            self.norms.push(LENGTHS.encode(len));
+            stats.tokens += u64::from(len);
+            stats.papers += u64::from(len > 0);
         }
         // Sorted by (term, field, position): each term's run lists title positions before
         // abstract ones, which are all larger, so positions come out increasing.
-        entries.sort_unstable();
+        self.entries.sort_unstable();
+        let entries = &self.entries;
         let mut i = 0;
         while i < entries.len() {
             let term = entries[i].0;
@@ -492,196 +595,232 @@ fn build_text_index<'s>(
             }
             // Positions are kept only up to the stored (u16) frequency of each field.
             let mut counted = [0u16; 3];
-            kept.clear();
+            self.kept.clear();
             for &(_, f, pos) in &entries[run_start..i] {
                 if counted[f as usize] < tf[f as usize] {
                     counted[f as usize] += 1;
-                    kept.push(pos);
+                    self.kept.push(pos);
                 }
             }
-            store.push(term, Posting { doc, tf }, &kept);
+            self.store.push(term, Posting { doc, tf }, &self.kept);
         }
         #[cfg(not(target_arch = "wasm32"))]
-        store.spill_if_full(&inv.terms)?;
-        if doc % 1024 == 0 || doc as usize + 1 == papers.len() {
-            progress(doc as usize + 1, papers.len());
-        }
+        self.store.spill_if_full(&self.inv.terms)?;
+        self.facets.push(paper);
+        self.authors.push(paper);
+        self.ids.push((paper.id.clone(), doc));
+        let f = &mut self.features;
+        f.dates |= paper.date.is_some();
+        f.listed |= paper.listed.is_some();
+        f.categories |= !paper.categories.is_empty();
+        f.authors |= !paper.authors.is_empty();
+        f.code |= paper.has_code();
+        self.docs.push(paper, &mut self.out)
     }
 
-    timer.mark(if store.runs() > 0 { "analyse (spilling)" } else { "analyse" });
-    // Ordinals follow byte order of the terms, as the FST requires.
-    let (order, ordinal_of) = byte_order(&inv.terms);
-    let df: Vec<u32> = order.iter().map(|&id| store.df(id)).collect();
-    let mut terms_fst = MapBuilder::memory();
-    for (ord, &id) in order.iter().enumerate() {
-        terms_fst
-            .insert(inv.terms[id as usize].as_bytes(), ord as u64)
-            .expect("terms are inserted in sorted order without duplicates");
-    }
-    let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
+    /// Writes the dictionaries, lists, shards and remaining files; returns the manifest (its
+    /// file list still to be filled) and the emitter, for the topic files.
+    fn finish(self) -> std::io::Result<(Manifest, Emitter<'s>)> {
+        let TextIndexBuilder {
+            options,
+            mut out,
+            timer,
+            inv,
+            store,
+            mut names,
+            norms,
+            fields,
+            docs,
+            facets,
+            authors,
+            ids,
+            features,
+            papers,
+            ..
+        } = self;
+        let per_chunk = docs.finish(&mut out)?;
+        let sharded = per_chunk > 0;
+        out.order = if sharded { &SHARDED_ORDER } else { &BUNDLE_ORDER };
+        timer.mark(if store.runs() > 0 { "analyse (spilling)" } else { "analyse" });
 
-    // One entry per surface word; when the acronym and plain forms reach different terms
-    // ("LLMs" vs "llms"), the lower ordinal wins so the output does not depend on input order.
-    // Each surface also carries its share of its term's occurrences, so completions can show
-    // the form people write ("quantization") rather than any form of the stem ("quantized").
-    let mut per_term = vec![0u64; order.len()];
-    for &(id, count) in inv.surfaces.values() {
-        per_term[ordinal_of[id as usize] as usize] += u64::from(count);
-    }
-    let mut surfaces: Vec<(&str, u32, u8)> = inv
-        .surfaces
-        .iter()
-        .map(|(key, &(id, count))| {
-            let ord = ordinal_of[id as usize];
-            let share = (u64::from(count) * 255).div_ceil(per_term[ord as usize].max(1)).clamp(1, 255) as u8;
-            (&key[..key.len() - 1], ord, share)
-        })
-        .collect();
-    surfaces.sort_unstable();
-    surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
-    let term_of = |ord: u32| inv.terms[order[ord as usize] as usize].as_str();
-    let mut words_bytes = words::encode(&surfaces, term_of, order.len());
-    let completions = stored_completions(&terms_bytes, &words_bytes, &df, options);
-    words_bytes.extend(words::encode_completions(&completions));
-    timer.mark("dictionary");
+        // Ordinals follow byte order of the terms, as the FST requires.
+        let (order, ordinal_of) = byte_order(&inv.terms);
+        let df: Vec<u32> = order.iter().map(|&id| store.df(id)).collect();
+        let mut terms_fst = MapBuilder::memory();
+        for (ord, &id) in order.iter().enumerate() {
+            terms_fst
+                .insert(inv.terms[id as usize].as_bytes(), ord as u64)
+                .expect("terms are inserted in sorted order without duplicates");
+        }
+        let terms_bytes = terms_fst.into_inner().expect("in-memory FST cannot fail");
 
-    // One pass over every term's whole list, in ordinal order: postings out (one file, or
-    // chunks as they fill), positions encoded, and the lists a phrase pair can be made of kept.
-    let rule = options.phrase_pairs.unwrap_or_else(|| super::pairs::PairRule::for_corpus(papers.len()));
-    let target = options.shard_bytes.unwrap_or(POSTINGS_CHUNK_BYTES);
-    let list_starts = if sharded { list_chunk_starts(&df, target) } else { Vec::new() };
-    let mut postings = ListWriter::new();
-    let mut positions = ListWriter::new();
-    // (A pair's words are both frequent: only their lists are kept, compact.)
-    let mut candidates: Vec<(u32, Vec<u8>)> = Vec::new();
-    let mut next_chunk = 1;
-    store.merge(&order, |ordinal, list, flat| {
-        if sharded && list_starts.get(next_chunk) == Some(&ordinal) {
-            out.emit(FileKind::PostingsChunk, &std::mem::take(&mut postings).finish())?;
-            next_chunk += 1;
+        // One entry per surface word; when the acronym and plain forms reach different terms
+        // ("LLMs" vs "llms"), the lower ordinal wins so the output does not depend on input
+        // order. Each surface also carries its share of its term's occurrences, so completions
+        // can show the form people write ("quantization") rather than any form of the stem.
+        let mut per_term = vec![0u64; order.len()];
+        for &(id, count) in inv.surfaces.values() {
+            per_term[ordinal_of[id as usize] as usize] += u64::from(count);
         }
-        postings.add_postings(list);
-        let mut at = 0;
-        positions.add_positions(list.iter().map(|p| {
-            let run = &flat[at..at + p.positioned()];
-            at += p.positioned();
-            run
-        }));
-        if super::pairs::is_candidate(list.len() as u32, rule) {
-            candidates.push((ordinal, super::invert::encode_list(list, flat)));
-        }
-        Ok(())
-    })?;
-    timer.mark("postings merged");
-    let lists: Vec<(u32, &[u8])> = candidates.iter().map(|(o, b)| (*o, b.as_slice())).collect();
-    let pairs = super::pairs::collect_compact(&lists, &df, papers.len() as u32, rule);
-    drop(lists);
-    drop(candidates);
-    super::pairs::append(&mut positions, &pairs);
-    drop(pairs);
-    let positions = positions.finish();
-    timer.mark("phrase pairs");
+        let mut surfaces: Vec<(&str, u32, u8)> = inv
+            .surfaces
+            .iter()
+            .map(|(key, &(id, count))| {
+                let ord = ordinal_of[id as usize];
+                let share = (u64::from(count) * 255).div_ceil(per_term[ord as usize].max(1)).clamp(1, 255) as u8;
+                (&key[..key.len() - 1], ord, share)
+            })
+            .collect();
+        surfaces.sort_unstable();
+        surfaces.dedup_by(|later, earlier| later.0 == earlier.0);
+        let term_of = |ord: u32| inv.terms[order[ord as usize] as usize].as_str();
+        let mut words_bytes = words::encode(&surfaces, term_of, order.len());
+        let completions = stored_completions(&terms_bytes, &words_bytes, &df, &options);
+        words_bytes.extend(words::encode_completions(&completions));
+        timer.mark("dictionary");
 
-    let (name_order, _) = byte_order(&names.names);
-    let name_df: Vec<u32> = name_order.iter().map(|&id| names.postings[id as usize].len() as u32).collect();
-    let mut splits = Vec::new();
-    if sharded {
-        if !list_starts.is_empty() {
-            out.emit(FileKind::PostingsChunk, &postings.finish())?;
-        }
-        // The dictionaries in shards by key range, with their lists' split; the names' lists
-        // in chunks too.
-        let term_keys: Vec<&str> = (0..order.len() as u32).map(term_of).collect();
-        let text = Dictionary { keys: &term_keys, df: &df, surfaces: Some(&surfaces), completions: &completions };
-        splits.push(text.shards(&mut out, FileKind::Lexicon, options.shard_bytes)?);
-        splits.push(Split {
-            role: FileKind::PostingsChunk.role().to_string(),
-            starts: list_starts,
-            keys: Vec::new(),
-            total: 0,
-        });
-        let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
-        let people = Dictionary { keys: &name_keys, df: &name_df, surfaces: None, completions: &[] };
-        splits.push(people.shards(&mut out, FileKind::NameLexicon, options.shard_bytes)?);
-        let name_starts = list_chunk_starts(&name_df, target);
-        let name_lists = name_order.iter().map(|&id| std::mem::take(&mut names.postings[id as usize]));
-        emit_list_chunks(&mut out, FileKind::NamePostingsChunk, &name_starts, name_lists)?;
-        splits.push(Split {
-            role: FileKind::NamePostingsChunk.role().to_string(),
-            starts: name_starts,
-            keys: Vec::new(),
-            total: 0,
-        });
-        // Positions (with the phrase pairs' lists) in chunks by list range too; the pair table
-        // gets a chunk of its own, read before any phrase.
-        let (files, split) = position_chunks(&positions, order.len() as u32, target);
-        for (kind, payload) in files {
-            out.emit(kind, &payload)?;
-        }
-        splits.push(split);
-    } else {
-        out.emit(FileKind::Terms, &terms_bytes)?;
-        out.emit(FileKind::Words, &words_bytes)?;
-        out.emit(FileKind::Postings, &postings.finish())?;
-        out.emit(FileKind::Positions, &positions)?;
-        let mut names_fst = MapBuilder::memory();
-        let mut name_postings = ListWriter::new();
-        for (ord, &id) in name_order.iter().enumerate() {
-            names_fst
-                .insert(names.names[id as usize].as_bytes(), ord as u64)
-                .expect("names are inserted in sorted order without duplicates");
-            name_postings.add_postings(&names.postings[id as usize]);
-        }
-        out.emit(FileKind::NameTerms, &names_fst.into_inner().expect("in-memory FST cannot fail"))?;
-        out.emit(FileKind::NamePostings, &name_postings.finish())?;
-    }
-    drop(positions);
-    timer.mark("shards written");
-    out.emit(FileKind::Norms, &norms)?;
-    if sharded {
-        let mut ids: Vec<(&str, u64)> = papers.iter().enumerate().map(|(d, p)| (p.id.as_str(), d as u64)).collect();
-        ids.sort_unstable();
-        ids.dedup_by(|a, b| a.0 == b.0);
-        // The id map in shards by id range, so a paper link fetches one small shard.
-        let (id_files, id_split) = id_shards(&ids, options.shard_bytes.unwrap_or(LEXICON_SHARD_BYTES));
-        splits.push(id_split);
-        for (kind, payload) in id_files {
-            out.emit(kind, &payload)?;
-        }
-        for chunk in papers.chunks(per_chunk as usize) {
-            out.emit(FileKind::DocsChunk, &docs::encode(chunk))?;
-        }
-    } else {
-        out.emit(FileKind::Docs, &docs::encode(papers))?;
-    }
-    out.emit(FileKind::Facets, &Facets::from_papers(papers).encode())?;
-    out.emit(FileKind::Authors, &facets::encode_authors(papers))?;
-    timer.mark("papers and facets");
+        // One pass over every term's whole list, in ordinal order: postings out (one file, or
+        // chunks as they fill), positions encoded, and the lists a phrase pair can be made of
+        // kept (a pair's words are both frequent; only their lists, compact).
+        let rule = options.phrase_pairs.unwrap_or_else(|| super::pairs::PairRule::for_corpus(papers as usize));
+        let target = options.shard_bytes.unwrap_or(POSTINGS_CHUNK_BYTES);
+        let list_starts = if sharded { list_chunk_starts(&df, target) } else { Vec::new() };
+        let mut postings = ListWriter::new();
+        let mut positions = ListWriter::new();
+        let mut candidates: Vec<(u32, Vec<u8>)> = Vec::new();
+        let mut next_chunk = 1;
+        store.merge(&order, |ordinal, list, flat| {
+            if sharded && list_starts.get(next_chunk) == Some(&ordinal) {
+                out.emit(FileKind::PostingsChunk, &std::mem::take(&mut postings).finish())?;
+                next_chunk += 1;
+            }
+            postings.add_postings(list);
+            let mut at = 0;
+            positions.add_positions(list.iter().map(|p| {
+                let run = &flat[at..at + p.positioned()];
+                at += p.positioned();
+                run
+            }));
+            if super::pairs::is_candidate(list.len() as u32, rule) {
+                candidates.push((ordinal, super::invert::encode_list(list, flat)));
+            }
+            Ok(())
+        })?;
+        timer.mark("postings merged");
+        let lists: Vec<(u32, &[u8])> = candidates.iter().map(|(o, b)| (*o, b.as_slice())).collect();
+        let pairs = super::pairs::collect_compact(&lists, &df, papers, rule);
+        drop(lists);
+        drop(candidates);
+        super::pairs::append(&mut positions, &pairs);
+        drop(pairs);
+        let positions = positions.finish();
+        timer.mark("phrase pairs");
 
-    let features = Features {
-        dates: papers.iter().any(|p| p.date.is_some()),
-        listed: papers.iter().any(|p| p.listed.is_some()),
-        categories: papers.iter().any(|p| !p.categories.is_empty()),
-        authors: papers.iter().any(|p| !p.authors.is_empty()),
-        code: papers.iter().any(Paper::has_code),
-    };
-    let manifest = Manifest {
-        format: FORMAT_NAME.to_string(),
-        format_version: FORMAT_VERSION,
-        generator: format!("papersift {}", env!("CARGO_PKG_VERSION")),
-        title: options.title.clone(),
-        papers: papers.len() as u32,
-        terms: order.len() as u32,
-        words: surfaces.len() as u32,
-        names: name_order.len() as u32,
-        fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
-        features,
-        docs_per_chunk: per_chunk,
-        topic_detail_per_chunk: 0,
-        splits,
-        files: Vec::new(),
-    };
-    Ok((manifest, out))
+        let (name_order, _) = byte_order(&names.names);
+        let name_df: Vec<u32> = name_order.iter().map(|&id| names.postings[id as usize].len() as u32).collect();
+        let mut splits = Vec::new();
+        if sharded {
+            if !list_starts.is_empty() {
+                out.emit(FileKind::PostingsChunk, &postings.finish())?;
+            }
+            // The dictionaries in shards by key range, with their lists' split; the names'
+            // lists in chunks too.
+            let term_keys: Vec<&str> = (0..order.len() as u32).map(term_of).collect();
+            let text = Dictionary { keys: &term_keys, df: &df, surfaces: Some(&surfaces), completions: &completions };
+            splits.push(text.shards(&mut out, FileKind::Lexicon, options.shard_bytes)?);
+            splits.push(Split {
+                role: FileKind::PostingsChunk.role().to_string(),
+                starts: list_starts,
+                keys: Vec::new(),
+                total: 0,
+            });
+            let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
+            let people = Dictionary { keys: &name_keys, df: &name_df, surfaces: None, completions: &[] };
+            splits.push(people.shards(&mut out, FileKind::NameLexicon, options.shard_bytes)?);
+            let name_starts = list_chunk_starts(&name_df, target);
+            let name_lists = name_order.iter().map(|&id| std::mem::take(&mut names.postings[id as usize]));
+            emit_list_chunks(&mut out, FileKind::NamePostingsChunk, &name_starts, name_lists)?;
+            splits.push(Split {
+                role: FileKind::NamePostingsChunk.role().to_string(),
+                starts: name_starts,
+                keys: Vec::new(),
+                total: 0,
+            });
+            // Positions (with the phrase pairs' lists) in chunks by list range too; the pair
+            // table gets a chunk of its own, read before any phrase.
+            let (files, split) = position_chunks(&positions, order.len() as u32, target);
+            for (kind, payload) in files {
+                out.emit(kind, &payload)?;
+            }
+            splits.push(split);
+        } else {
+            out.emit(FileKind::Terms, &terms_bytes)?;
+            out.emit(FileKind::Words, &words_bytes)?;
+            out.emit(FileKind::Postings, &postings.finish())?;
+            out.emit(FileKind::Positions, &positions)?;
+            let mut names_fst = MapBuilder::memory();
+            let mut name_postings = ListWriter::new();
+            for (ord, &id) in name_order.iter().enumerate() {
+                names_fst
+                    .insert(names.names[id as usize].as_bytes(), ord as u64)
+                    .expect("names are inserted in sorted order without duplicates");
+                name_postings.add_postings(&names.postings[id as usize]);
+            }
+            out.emit(FileKind::NameTerms, &names_fst.into_inner().expect("in-memory FST cannot fail"))?;
+            out.emit(FileKind::NamePostings, &name_postings.finish())?;
+        }
+        drop(positions);
+        timer.mark("shards written");
+        out.emit(FileKind::Norms, &norms)?;
+        if sharded {
+            let mut ids: Vec<(&str, u64)> = ids.iter().map(|(id, d)| (id.as_str(), u64::from(*d))).collect();
+            ids.sort_unstable();
+            ids.dedup_by(|a, b| a.0 == b.0);
+            // The id map in shards by id range, so a paper link fetches one small shard.
+            let (id_files, id_split) = id_shards(&ids, options.shard_bytes.unwrap_or(LEXICON_SHARD_BYTES));
+            splits.push(id_split);
+            for (kind, payload) in id_files {
+                out.emit(kind, &payload)?;
+            }
+        }
+        out.emit(FileKind::Facets, &facets.finish().encode())?;
+        out.emit(FileKind::Authors, &authors.finish())?;
+        timer.mark("ids and facets");
+
+        let manifest = Manifest {
+            format: FORMAT_NAME.to_string(),
+            format_version: FORMAT_VERSION,
+            generator: format!("papersift {}", env!("CARGO_PKG_VERSION")),
+            title: options.title.clone(),
+            papers,
+            terms: order.len() as u32,
+            words: surfaces.len() as u32,
+            names: name_order.len() as u32,
+            fields: Fields { title: fields[0], abstract_: fields[1], authors: fields[2] },
+            features,
+            docs_per_chunk: per_chunk,
+            topic_detail_per_chunk: 0,
+            splits,
+            files: Vec::new(),
+        };
+        Ok((manifest, out))
+    }
+}
+
+fn build_text_index<'s>(
+    papers: &[Paper],
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    sink: &'s mut dyn FileSink,
+) -> std::io::Result<(Manifest, Emitter<'s>)> {
+    let mut builder = TextIndexBuilder::new(options, sink)?;
+    for (doc, paper) in papers.iter().enumerate() {
+        builder.add(paper)?;
+        if doc % 1024 == 0 || doc + 1 == papers.len() {
+            progress(doc + 1, papers.len());
+        }
+    }
+    builder.finish()
 }
 
 /// Target bytes of keys per dictionary shard: about 3,000 terms with their surface words,

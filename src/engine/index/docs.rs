@@ -50,22 +50,37 @@ fn put_record(records: &mut Vec<u8>, p: &Paper) {
     }
 }
 
+/// One paper's record, as a docs payload holds it.
+pub fn record(p: &Paper) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_record(&mut out, p);
+    out
+}
+
+/// A docs payload of papers' [`record`]s, in order.
+pub fn encode_records(records: &[Vec<u8>]) -> Vec<u8> {
+    let total: usize = records.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total + records.len() * 4 + 12);
+    put_varint(&mut out, records.len() as u64);
+    let mut at = 0usize;
+    for r in records.iter().map(Vec::len).chain(std::iter::once(0)) {
+        out.extend_from_slice(&u32::try_from(at).expect("document store exceeds 4 GiB").to_le_bytes());
+        at += r;
+    }
+    records.iter().for_each(|r| out.extend_from_slice(r));
+    out
+}
+
+/// The size of [`encode_records`]' payload for `papers` records of `record_bytes` in all.
+pub fn store_len(papers: usize, record_bytes: usize) -> usize {
+    let mut count = Vec::new();
+    put_varint(&mut count, papers as u64);
+    count.len() + (papers + 1) * 4 + record_bytes
+}
+
 /// Encodes the papers as a docs payload.
 pub fn encode(papers: &[Paper]) -> Vec<u8> {
-    let mut records = Vec::new();
-    let mut offsets = Vec::with_capacity(papers.len() + 1);
-    for p in papers {
-        offsets.push(u32::try_from(records.len()).expect("document store exceeds 4 GiB"));
-        put_record(&mut records, p);
-    }
-    offsets.push(u32::try_from(records.len()).expect("document store exceeds 4 GiB"));
-    let mut out = Vec::with_capacity(records.len() + offsets.len() * 4 + 8);
-    put_varint(&mut out, papers.len() as u64);
-    for o in offsets {
-        out.extend_from_slice(&o.to_le_bytes());
-    }
-    out.extend_from_slice(&records);
-    out
+    encode_records(&papers.iter().map(record).collect::<Vec<_>>())
 }
 
 /// The length of [`encode`]'s payload for `papers`, without holding it (a build decides from
@@ -78,9 +93,7 @@ pub fn encoded_len(papers: &[Paper]) -> usize {
         put_record(&mut scratch, p);
         len += scratch.len();
     }
-    let mut count = Vec::new();
-    put_varint(&mut count, papers.len() as u64);
-    len + count.len() + (papers.len() + 1) * 4
+    store_len(papers.len(), len)
 }
 
 /// The papers per chunk for a chunked store: chunks of about `target_bytes` of records (at

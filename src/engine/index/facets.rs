@@ -47,6 +47,132 @@ pub struct Column {
     ords: Vec<u32>,
 }
 
+/// A column built a document at a time (values interned as they come, ordered at the end),
+/// so a build need not keep its papers to make one.
+#[derive(Debug, Default)]
+pub struct ColumnBuilder {
+    ids: rustc_hash::FxHashMap<String, u32>,
+    values: Vec<String>,
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl ColumnBuilder {
+    /// Adds the next document's values.
+    pub fn push<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        for v in values {
+            let id = match self.ids.get(v) {
+                Some(&id) => id,
+                None => {
+                    let id = self.values.len() as u32;
+                    self.ids.insert(v.to_string(), id);
+                    self.values.push(v.to_string());
+                    id
+                }
+            };
+            self.rows.push(id);
+        }
+        self.offsets.push(self.rows.len() as u32);
+    }
+
+    /// The column: values sorted, each document's value ordinals sorted and distinct.
+    pub fn finish(self, name: &str) -> Column {
+        let mut order: Vec<u32> = (0..self.values.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.values[a as usize].cmp(&self.values[b as usize]));
+        let mut ordinal_of = vec![0u32; order.len()];
+        for (ordinal, &id) in order.iter().enumerate() {
+            ordinal_of[id as usize] = ordinal as u32;
+        }
+        let mut values = self.values;
+        let mut slots: Vec<Option<String>> = values.drain(..).map(Some).collect();
+        let values: Vec<String> = order.iter().filter_map(|&id| slots[id as usize].take()).collect();
+        let offsets_in = if self.offsets.is_empty() { vec![0] } else { self.offsets };
+        let mut offsets = Vec::with_capacity(offsets_in.len());
+        let mut ords = Vec::with_capacity(self.rows.len());
+        offsets.push(0);
+        for w in offsets_in.windows(2) {
+            let mut row: Vec<u32> =
+                self.rows[w[0] as usize..w[1] as usize].iter().map(|&id| ordinal_of[id as usize]).collect();
+            row.sort_unstable();
+            row.dedup();
+            ords.extend(row);
+            offsets.push(ords.len() as u32);
+        }
+        Column { name: name.to_string(), values, offsets, ords }
+    }
+}
+
+/// The facets built a paper at a time.
+#[derive(Debug, Default)]
+pub struct FacetsBuilder {
+    category: ColumnBuilder,
+    month: ColumnBuilder,
+    listed: ColumnBuilder,
+    link_kinds: Vec<u8>,
+    dates: Vec<u32>,
+    title_keys: Vec<String>,
+}
+
+impl FacetsBuilder {
+    /// Adds the next paper.
+    pub fn push(&mut self, p: &Paper) {
+        self.category.push(p.categories.iter().map(String::as_str));
+        self.month.push(p.date.as_deref().and_then(|d| d.get(..7)));
+        self.listed.push(p.listed.as_deref());
+        self.link_kinds.push(p.links.iter().fold(0u8, |m, l| m | (1 << l.kind.code())));
+        self.dates.push(p.date.as_deref().map_or(0, date_number));
+        self.title_keys.push(title_sort_key(&p.title));
+    }
+
+    /// The facets of the papers added.
+    pub fn finish(self) -> Facets {
+        let keys = self.title_keys;
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
+        let mut title_rank = vec![0u32; keys.len()];
+        for (rank, &doc) in order.iter().enumerate() {
+            title_rank[doc as usize] = rank as u32;
+        }
+        Facets {
+            columns: vec![
+                self.category.finish(names::CATEGORY),
+                self.month.finish(names::MONTH),
+                self.listed.finish(names::LISTED),
+            ],
+            link_kinds: self.link_kinds,
+            dates: self.dates,
+            title_rank,
+        }
+    }
+}
+
+/// The author facet's payload built a paper at a time.
+#[derive(Debug, Default)]
+pub struct AuthorsBuilder {
+    column: ColumnBuilder,
+    papers: usize,
+}
+
+impl AuthorsBuilder {
+    /// Adds the next paper.
+    pub fn push(&mut self, p: &Paper) {
+        self.column.push(p.authors.iter().map(String::as_str));
+        self.papers += 1;
+    }
+
+    /// The `authors` payload.
+    pub fn finish(self) -> Vec<u8> {
+        let column = self.column.finish(names::AUTHOR);
+        let mut out = Vec::new();
+        put_varint(&mut out, self.papers as u64);
+        column.encode(&mut out);
+        out
+    }
+}
+
 impl Column {
     /// Builds a column from each document's values.
     pub fn from_docs<'a, I, V>(name: &str, docs: I) -> Column
@@ -54,24 +180,9 @@ impl Column {
         I: IntoIterator<Item = V>,
         V: IntoIterator<Item = &'a str>,
     {
-        let rows: Vec<Vec<&str>> = docs.into_iter().map(|v| v.into_iter().collect()).collect();
-        let mut values: Vec<String> = rows.iter().flatten().map(|s| s.to_string()).collect();
-        values.sort_unstable();
-        values.dedup();
-        let mut offsets = Vec::with_capacity(rows.len() + 1);
-        let mut ords = Vec::new();
-        offsets.push(0);
-        for row in rows {
-            let mut row_ords: Vec<u32> = row
-                .iter()
-                .map(|v| values.binary_search_by(|x| x.as_str().cmp(v)).expect("value was collected") as u32)
-                .collect();
-            row_ords.sort_unstable();
-            row_ords.dedup();
-            ords.extend(row_ords);
-            offsets.push(ords.len() as u32);
-        }
-        Column { name: name.to_string(), values, offsets, ords }
+        let mut builder = ColumnBuilder::default();
+        docs.into_iter().for_each(|values| builder.push(values));
+        builder.finish(name)
     }
 
     /// Number of documents.
@@ -192,23 +303,9 @@ pub fn title_sort_key(title: &str) -> String {
 impl Facets {
     /// Builds the facets of a corpus.
     pub fn from_papers(papers: &[Paper]) -> Facets {
-        let category =
-            Column::from_docs(names::CATEGORY, papers.iter().map(|p| p.categories.iter().map(String::as_str)));
-        let month = Column::from_docs(
-            names::MONTH,
-            papers.iter().map(|p| p.date.as_deref().and_then(|d| d.get(..7)).into_iter()),
-        );
-        let listed = Column::from_docs(names::LISTED, papers.iter().map(|p| p.listed.as_deref().into_iter()));
-        let link_kinds = papers.iter().map(|p| p.links.iter().fold(0u8, |m, l| m | (1 << l.kind.code()))).collect();
-        let dates = papers.iter().map(|p| p.date.as_deref().map_or(0, date_number)).collect();
-        let keys: Vec<String> = papers.iter().map(|p| title_sort_key(&p.title)).collect();
-        let mut order: Vec<u32> = (0..papers.len() as u32).collect();
-        order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
-        let mut title_rank = vec![0u32; papers.len()];
-        for (rank, &doc) in order.iter().enumerate() {
-            title_rank[doc as usize] = rank as u32;
-        }
-        Facets { columns: vec![category, month, listed], link_kinds, dates, title_rank }
+        let mut builder = FacetsBuilder::default();
+        papers.iter().for_each(|p| builder.push(p));
+        builder.finish()
     }
 
     /// The column called `name`.
@@ -274,11 +371,9 @@ impl Facets {
 
 /// Encodes the author facet payload.
 pub fn encode_authors(papers: &[Paper]) -> Vec<u8> {
-    let column = Column::from_docs(names::AUTHOR, papers.iter().map(|p| p.authors.iter().map(String::as_str)));
-    let mut out = Vec::new();
-    put_varint(&mut out, papers.len() as u64);
-    column.encode(&mut out);
-    out
+    let mut builder = AuthorsBuilder::default();
+    papers.iter().for_each(|p| builder.push(p));
+    builder.finish()
 }
 
 /// Opens a framed authors file.
