@@ -340,3 +340,48 @@ fn a_build_written_as_it_goes_matches_one_written_at_the_end() {
     };
     assert_eq!(listing(&a), listing(&b));
 }
+
+/// A build fed one paper at a time (as the CLI streams its input) writes the very folder a
+/// build over all the papers writes, topics included; one whose reading fails leaves the
+/// folder's index as it was, without its own files.
+#[test]
+fn a_streamed_build_matches_and_a_failed_one_leaves_the_folder_as_it_was() {
+    use papersift::engine::index::build::build_streaming_into;
+    let corpus = common::read(&[common::seed_dir()]);
+    let options = BuildOptions {
+        layout: Layout::Sharded(8),
+        shard_bytes: Some(1 << 10),
+        topics: Some(TopicOptions::default()),
+        ..BuildOptions::default()
+    };
+    let (whole, streamed) = (common::temp_dir("build-whole"), common::temp_dir("build-streamed"));
+    write_index(&whole, &build_index(&corpus.papers, &options, &mut |_, _| {})).unwrap();
+    let manifest = build_streaming_into(&streamed, &options, |add| {
+        corpus.papers.iter().cloned().for_each(add);
+        Ok::<(), String>(())
+    })
+    .unwrap()
+    .unwrap();
+    let listing = |d: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(listing(&whole), listing(&streamed));
+    assert!(manifest.file(FileKind::TopicSummary).is_some());
+
+    // Half the papers, then a reading error: the earlier index stays, nothing of the new one.
+    let before = listing(&streamed);
+    let other = BuildOptions { title: "another".into(), ..options.clone() };
+    let failed = build_streaming_into(&streamed, &other, |add| {
+        corpus.papers.iter().take(40).cloned().for_each(add);
+        Err("input.jsonl:41: not JSON".to_string())
+    })
+    .unwrap();
+    assert_eq!(failed.unwrap_err(), "input.jsonl:41: not JSON");
+    assert_eq!(listing(&streamed), before);
+}

@@ -82,6 +82,21 @@ impl<R: Read> Read for Counting<R> {
 /// Reads every input (files or folders) into one corpus. `progress(done, total)` is called with
 /// file bytes consumed as reading goes on.
 pub fn read_inputs(inputs: &[PathBuf], options: ReadOptions, progress: &mut dyn FnMut(u64, u64)) -> Result<Corpus> {
+    let mut papers = Vec::new();
+    let mut corpus = read_inputs_into(inputs, options, progress, &mut |p| papers.push(p))?;
+    corpus.papers = papers;
+    Ok(corpus)
+}
+
+/// Reads every input like [`read_inputs`], handing each paper to `sink` as it is read
+/// instead of keeping it; the corpus returned has what was skipped, the warnings and the
+/// sources, and no papers.
+pub fn read_inputs_into(
+    inputs: &[PathBuf],
+    options: ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+    sink: &mut dyn FnMut(super::Paper),
+) -> Result<Corpus> {
     let files = expand_inputs(inputs)?;
     let described = inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     if files.is_empty() {
@@ -109,15 +124,18 @@ pub fn read_inputs(inputs: &[PathBuf], options: ReadOptions, progress: &mut dyn 
             progress: &mut *progress,
             last: 0,
         };
-        builder.read(&shown, format, buffered).map_err(|source| Error::Io { path: shown.clone(), source })?;
+        builder
+            .read_into(&shown, format, buffered, sink)
+            .map_err(|source| Error::Io { path: shown.clone(), source })?;
         done_before += count.get();
         progress(done_before, total);
         if builder.should_stop() {
             break;
         }
     }
+    let read = builder.papers_read();
     let corpus = builder.finish().map_err(Error::Inputs)?;
-    if corpus.papers.is_empty() {
+    if read == 0 {
         return Err(Error::NoPapers(described));
     }
     Ok(corpus)

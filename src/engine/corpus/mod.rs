@@ -43,7 +43,7 @@ pub struct RawPaper {
 }
 
 /// A cleaned paper with its stable id: what the index stores and the app shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paper {
     /// Stable id: the input's id, or a slug of the title; unique within a corpus.
     pub id: String,
@@ -300,6 +300,8 @@ pub struct CorpusBuilder {
     ids: IdAssigner,
     errors: Vec<InputError>,
     options: ReadOptions,
+    /// Papers read so far (kept in [`Corpus::papers`] or handed to a sink).
+    read: usize,
 }
 
 impl CorpusBuilder {
@@ -322,7 +324,7 @@ impl CorpusBuilder {
         }
     }
 
-    fn push(&mut self, path: &str, raw: RawPaper) {
+    fn push(&mut self, path: &str, raw: RawPaper, sink: &mut dyn FnMut(Paper)) {
         let line = raw.line;
         let given = raw.id.clone();
         match clean(raw) {
@@ -335,17 +337,38 @@ impl CorpusBuilder {
                     ));
                 }
                 paper.id = id;
-                self.corpus.papers.push(paper);
+                self.read += 1;
+                sink(paper);
             }
             Err(problem) => self.problem(path, line, problem),
         }
     }
 
-    /// Reads one source. `path` is only used in messages.
+    /// Papers read so far.
+    pub fn papers_read(&self) -> usize {
+        self.read
+    }
+
+    /// Reads one source, keeping its papers in the corpus. `path` is only used in messages.
     pub fn read<R: std::io::BufRead>(&mut self, path: &str, format: SourceFormat, reader: R) -> std::io::Result<()> {
+        let mut papers = std::mem::take(&mut self.corpus.papers);
+        let result = self.read_into(path, format, reader, &mut |p| papers.push(p));
+        self.corpus.papers = papers;
+        result
+    }
+
+    /// Reads one source, handing each paper to `sink` as it is read (a build that streams
+    /// keeps none of them). `path` is only used in messages.
+    pub fn read_into<R: std::io::BufRead>(
+        &mut self,
+        path: &str,
+        format: SourceFormat,
+        reader: R,
+        sink: &mut dyn FnMut(Paper),
+    ) -> std::io::Result<()> {
         self.corpus.sources.push(path.to_string());
         let mut any_line = false;
-        let before = self.corpus.papers.len() + self.errors.len() + self.corpus.skipped.len();
+        let before = self.read + self.errors.len() + self.corpus.skipped.len();
         match format {
             SourceFormat::JsonLines => {
                 for item in lines::BoundedLines::new(reader) {
@@ -360,7 +383,7 @@ impl CorpusBuilder {
                             match jsonl::parse_record(&text) {
                                 Ok(mut raw) => {
                                     raw.line = no;
-                                    self.push(path, raw);
+                                    self.push(path, raw, sink);
                                 }
                                 Err(p) => self.problem(path, no, p),
                             }
@@ -393,12 +416,12 @@ impl CorpusBuilder {
                         self.problem(path, no, p);
                     }
                     for raw in raws {
-                        self.push(path, raw);
+                        self.push(path, raw, sink);
                     }
                 }
             }
         }
-        let after = self.corpus.papers.len() + self.errors.len() + self.corpus.skipped.len();
+        let after = self.read + self.errors.len() + self.corpus.skipped.len();
         if !any_line || after == before {
             self.problem(path, 1, InputProblem::EmptyFile);
         }
@@ -418,7 +441,7 @@ impl CorpusBuilder {
 #[cfg(not(target_arch = "wasm32"))]
 mod files;
 #[cfg(not(target_arch = "wasm32"))]
-pub use files::{detect_format, expand_inputs, read_inputs};
+pub use files::{detect_format, expand_inputs, read_inputs, read_inputs_into};
 
 #[cfg(test)]
 mod tests {

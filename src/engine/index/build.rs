@@ -331,6 +331,117 @@ pub fn build_index_into(
     Ok(manifest)
 }
 
+/// Builds an index from papers handed over one at a time, into `dir`, holding none of them:
+/// `read` gets a function to call with each paper in order (a streaming reader, see
+/// [`crate::engine::corpus::read_inputs_into`]). With topics, each paper's title, abstract
+/// and date go to the topic model on a second thread, which analyses them as they come and
+/// keeps only those. When `read` fails, no manifest is written and the files this
+/// build wrote are removed, so the folder keeps serving the index it had; its error is
+/// returned inside the `Ok`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn build_streaming_into<E>(
+    dir: &std::path::Path,
+    options: &BuildOptions,
+    read: impl FnOnce(&mut dyn FnMut(Paper)) -> Result<(), E>,
+) -> std::io::Result<Result<Manifest, E>> {
+    std::fs::create_dir_all(dir)?;
+    let mut sink = RecordingSink { dir, written: Vec::new() };
+    let going_on = std::sync::atomic::AtomicBool::new(true);
+    let going_on = &going_on;
+    let built = std::thread::scope(|scope| {
+        // The topic model analyses each paper as it arrives, on its own thread (what it reads
+        // of a paper: title, abstract, date).
+        let (to_topics, topics) = match &options.topics {
+            Some(o) => {
+                let (send, receive) = std::sync::mpsc::sync_channel::<Paper>(4096);
+                let wanted = move || going_on.load(std::sync::atomic::Ordering::SeqCst);
+                let model = scope.spawn(move || crate::engine::topics::compute_streaming(receive, o, wanted));
+                (Some(send), Some(model))
+            }
+            None => (None, None),
+        };
+        let mut text = TextIndexBuilder::new(options, &mut sink)?;
+        let mut failed: Option<std::io::Error> = None;
+        let read_result = read(&mut |paper: Paper| {
+            if failed.is_some() {
+                return;
+            }
+            if let Err(e) = text.add(&paper) {
+                failed = Some(e);
+            } else if let Some(send) = &to_topics {
+                let Paper { title, abstract_text, date, .. } = paper;
+                // (A closed channel means the topic thread stopped; its join says why.)
+                let _ = send.send(Paper { title, abstract_text, date, ..Paper::default() });
+            }
+        });
+        let stop = failed.is_some() || read_result.is_err();
+        going_on.store(!stop, std::sync::atomic::Ordering::SeqCst);
+        drop(to_topics);
+        let join = |model: Option<std::thread::ScopedJoinHandle<'_, Option<crate::engine::topics::TopicModel>>>| {
+            model.and_then(|m| m.join().expect("the topic model panicked"))
+        };
+        if let Some(e) = failed {
+            join(topics);
+            return Err(e);
+        }
+        if let Err(e) = read_result {
+            join(topics);
+            return Ok(Err(e));
+        }
+        // The rest of the text index while the topic model finishes.
+        let (mut manifest, mut out) = text.finish()?;
+        if let Some(model) = join(topics) {
+            manifest.topic_detail_per_chunk = add_topics(&mut out, &model, &manifest, options)?;
+        }
+        manifest.files = out.finish();
+        Ok(Ok(manifest))
+    });
+    match built {
+        Ok(Ok(manifest)) => {
+            finish_dir(dir, &manifest)?;
+            Ok(Ok(manifest))
+        }
+        other => {
+            sink.remove_unlisted()?;
+            other
+        }
+    }
+}
+
+/// Files written into a folder, remembered so a build that fails can take back those the
+/// folder's current manifest does not list.
+#[cfg(not(target_arch = "wasm32"))]
+struct RecordingSink<'a> {
+    dir: &'a std::path::Path,
+    written: Vec<String>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FileSink for RecordingSink<'_> {
+    fn put(&mut self, kind: FileKind, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.written.push(name.to_string());
+        DirSink(self.dir).put(kind, name, bytes)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl RecordingSink<'_> {
+    fn remove_unlisted(&self) -> std::io::Result<()> {
+        let listed: std::collections::HashSet<String> = std::fs::read(self.dir.join("manifest.json"))
+            .ok()
+            .and_then(|b| Manifest::parse(&b).ok())
+            .map(|m| m.files.into_iter().map(|e| e.name).collect())
+            .unwrap_or_default();
+        for name in self.written.iter().filter(|n| !listed.contains(*n)) {
+            match std::fs::remove_file(self.dir.join(name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Builds the index of `papers`, handing each file to `sink` as it is finished; returns the
 /// manifest.
 pub fn build_into_sink(

@@ -214,22 +214,43 @@ struct Analysed {
     term_ids: FxHashMap<String, u32>,
 }
 
-fn analyse(papers: &[Paper]) -> Analysed {
-    let analyzer = Analyzer::new();
-    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut terms: Vec<String> = Vec::new();
-    let mut surface_counts: Vec<FxHashMap<String, u32>> = Vec::new();
-    let mut counts = Vec::with_capacity(papers.len());
-    let mut runs = Vec::with_capacity(papers.len());
-    // Each distinct surface word is stemmed once: (surface, acronym plural) → term id.
-    let mut stems: FxHashMap<(String, bool), u32> = FxHashMap::default();
-    let mut raw: Vec<SurfaceToken> = Vec::new();
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut ids: Vec<u32> = Vec::new();
-    for paper in papers {
+/// The analysis of papers added one at a time (a build that streams its papers feeds it as
+/// they are read).
+struct Analyser {
+    analyzer: Analyzer,
+    term_ids: FxHashMap<String, u32>,
+    terms: Vec<String>,
+    surface_counts: Vec<FxHashMap<String, u32>>,
+    counts: Vec<Vec<(u32, f32)>>,
+    runs: Vec<Runs>,
+    /// Each distinct surface word is stemmed once: (surface, acronym plural) → term id.
+    stems: FxHashMap<(String, bool), u32>,
+    raw: Vec<SurfaceToken>,
+    tokens: Vec<Token>,
+    ids: Vec<u32>,
+}
+
+impl Analyser {
+    fn new() -> Self {
+        Analyser {
+            analyzer: Analyzer::new(),
+            term_ids: FxHashMap::default(),
+            terms: Vec::new(),
+            surface_counts: Vec::new(),
+            counts: Vec::new(),
+            runs: Vec::new(),
+            stems: FxHashMap::default(),
+            raw: Vec::new(),
+            tokens: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, paper: &Paper) {
+        let Analyser { analyzer, term_ids, terms, surface_counts, counts, runs, stems, raw, tokens, ids } = self;
         let text = analysed_text(paper);
         raw.clear();
-        surfaces_into(&text, 0, &mut raw);
+        surfaces_into(&text, 0, raw);
         tokens.clear();
         ids.clear();
         for s in raw.drain(..) {
@@ -265,7 +286,7 @@ fn analyse(papers: &[Paper]) -> Analysed {
         let mut doc: FxHashMap<u32, f32> = FxHashMap::default();
         let mut run = Runs::default();
         let mut prev: Option<(u32, usize)> = None;
-        for (t, &id) in tokens.iter().zip(&ids) {
+        for (t, &id) in tokens.iter().zip(ids.iter()) {
             let term = terms[id as usize].as_str();
             let numeric = term.bytes().all(|b| b.is_ascii_digit() || b == b'.');
             if !numeric {
@@ -306,8 +327,18 @@ fn analyse(papers: &[Paper]) -> Analysed {
         counts.push(doc);
         runs.push(run);
     }
-    let surfaces = surface_counts.into_iter().map(keyphrases::most_frequent).collect();
-    Analysed { terms, surfaces, counts, runs, term_ids }
+
+    fn finish(self) -> Analysed {
+        let surfaces = self.surface_counts.into_iter().map(keyphrases::most_frequent).collect();
+        Analysed { terms: self.terms, surfaces, counts: self.counts, runs: self.runs, term_ids: self.term_ids }
+    }
+}
+
+#[cfg(test)]
+fn analyse(papers: &[Paper]) -> Analysed {
+    let mut analyser = Analyser::new();
+    papers.iter().for_each(|p| analyser.add(p));
+    analyser.finish()
 }
 
 /// Phrase table after acronyms are tied in: display forms (with "(ACR)" where defined).
@@ -427,12 +458,42 @@ fn phrase_table(a: &Analysed, papers: &[Paper], min_df: u32) -> PhraseTable {
 
 /// Computes the topic model of `papers`.
 pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
+    let timer = crate::engine::stages::StageTimer::new("topics");
+    let mut analyser = Analyser::new();
+    papers.iter().for_each(|p| analyser.add(p));
+    model_of(analyser.finish(), papers, options, timer)
+}
+
+/// [`compute`] over papers that arrive one at a time (a build streaming its corpus sends
+/// them as they are read, so their analysis runs meanwhile): only what the topic model reads
+/// of a paper is needed (title, abstract, date). `None` when `wanted()`, asked once the
+/// papers are in, says the model is no longer needed (the build failed).
+pub fn compute_streaming(
+    papers: impl IntoIterator<Item = Paper>,
+    options: &TopicOptions,
+    wanted: impl FnOnce() -> bool,
+) -> Option<TopicModel> {
+    let timer = crate::engine::stages::StageTimer::new("topics");
+    let mut analyser = Analyser::new();
+    let mut kept = Vec::new();
+    for p in papers {
+        analyser.add(&p);
+        kept.push(p);
+    }
+    wanted().then(|| model_of(analyser.finish(), &kept, options, timer))
+}
+
+/// The rest of [`compute`] once every paper is analysed.
+fn model_of(
+    mut a: Analysed,
+    papers: &[Paper],
+    options: &TopicOptions,
+    timer: crate::engine::stages::StageTimer,
+) -> TopicModel {
     let n = papers.len();
     if n == 0 {
         return TopicModel::default();
     }
-    let timer = crate::engine::stages::StageTimer::new("topics");
-    let mut a = analyse(papers);
     timer.mark("analyse");
     let min_df = ((n / 4000) as u32).max(2);
     let phrases = phrase_table(&a, papers, min_df);
