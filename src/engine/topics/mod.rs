@@ -461,7 +461,7 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     let timer = crate::engine::stages::StageTimer::new("topics");
     let mut analyser = Analyser::new();
     papers.iter().for_each(|p| analyser.add(p));
-    model_of(analyser.finish(), papers, options, timer)
+    model_of(analyser.finish(), std::borrow::Cow::Borrowed(papers), options, timer)
 }
 
 /// [`compute`] over papers that arrive one at a time (a build streaming its corpus sends
@@ -480,13 +480,13 @@ pub fn compute_streaming(
         analyser.add(&p);
         kept.push(p);
     }
-    wanted().then(|| model_of(analyser.finish(), &kept, options, timer))
+    wanted().then(|| model_of(analyser.finish(), std::borrow::Cow::Owned(kept), options, timer))
 }
 
 /// The rest of [`compute`] once every paper is analysed.
 fn model_of(
     mut a: Analysed,
-    papers: &[Paper],
+    mut papers: std::borrow::Cow<'_, [Paper]>,
     options: &TopicOptions,
     timer: crate::engine::stages::StageTimer,
 ) -> TopicModel {
@@ -496,7 +496,15 @@ fn model_of(
     }
     timer.mark("analyse");
     let min_df = ((n / 4000) as u32).max(2);
-    let phrases = phrase_table(&a, papers, min_df);
+    let phrases = phrase_table(&a, &papers, min_df);
+    // The papers' texts served the analysis and phrase mining only; papers handed over
+    // (a streamed build) keep just their dates, for the trends.
+    if let std::borrow::Cow::Owned(owned) = &mut papers {
+        for p in owned.iter_mut() {
+            p.title = String::new();
+            p.abstract_text = String::new();
+        }
+    }
     // The word runs served phrase mining only: freed before the vectors and their neighbours
     // are built.
     a.runs = Vec::new();
@@ -713,7 +721,7 @@ fn model_of(
     timer.mark("labels, graph, map");
     let primary: Vec<(u32, Option<u32>)> = model.papers.iter().map(|p| (p.topic, p.subtopic)).collect();
     let phrases_of: Vec<Vec<u32>> = model.papers.iter().map(|p| p.keyphrases.clone()).collect();
-    model.trends = trends::compute(papers, &primary, &phrases_of, model.topics.len(), model.phrases.len());
+    model.trends = trends::compute(&papers, &primary, &phrases_of, model.topics.len(), model.phrases.len());
     timer.mark("trends");
     model
 }
