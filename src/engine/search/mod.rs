@@ -357,6 +357,9 @@ impl Compiled {
 #[derive(Debug, Default)]
 struct Scratch {
     scores: Vec<f32>,
+    /// Per paper, the contribution of the unit being scanned (valid where the paper holds
+    /// that unit's bit): a unit's terms count once, by their best.
+    unit_best: Vec<f32>,
     bits: Vec<u64>,
     touched: Vec<u32>,
     docs: Vec<u32>,
@@ -376,6 +379,9 @@ struct TermScore {
     lift: f32,
     /// Whether touched papers go unrecorded (swept at the end instead).
     dense: bool,
+    /// Whether the term shares its unit with others (a word and its completions or
+    /// corrections): a paper then scores the best of them, not their sum.
+    shared: bool,
 }
 
 /// What [`Accumulators::collect`] needs to place a paper in its tier.
@@ -391,6 +397,7 @@ struct Tiers {
 struct Accumulators<'a> {
     bits: &'a mut [u64],
     scores: &'a mut [f32],
+    unit_best: &'a mut [f32],
     touched: &'a mut Vec<u32>,
 }
 
@@ -406,9 +413,25 @@ impl Accumulators<'_> {
         if !term.dense && self.bits[d] == 0 {
             self.touched.push(doc);
         }
-        self.bits[d] |= term.bit;
         // BM25's saturation: idf · tf · (k1 + 1) / (k1 + tf).
-        self.scores[d] += term.idf * (tf * term.lift / (term.k1 + tf));
+        let contribution = term.idf * (tf * term.lift / (term.k1 + tf));
+        if term.shared {
+            // One query word counts once however many of its terms a paper holds: otherwise
+            // "neural" typed would score a paper saying "neural-symbolic" twice (the word and
+            // its joined compound, a completion) and put it above every paper saying
+            // "neural" alone (a maximum, as a disjunction-max query takes).
+            if self.bits[d] & term.bit != 0 {
+                let best = self.unit_best[d];
+                if contribution > best {
+                    self.scores[d] += contribution - best;
+                    self.unit_best[d] = contribution;
+                }
+                return;
+            }
+            self.unit_best[d] = contribution;
+        }
+        self.bits[d] |= term.bit;
+        self.scores[d] += contribution;
     }
 
     /// Turns a touched paper's bits and score into a hit (when it matches a group) and resets
@@ -619,12 +642,29 @@ impl Engine {
             // matches only when the query asks for authors explicitly.
             self.name_terms(token, prefix, typos && mask == 0b100, &mut terms);
         }
+        self.share_rarity_across_sources(&mut terms);
         if terms.is_empty() {
             c.unmatched_words.push(token.surface.clone());
             // The unit stays (matching nothing), so a query with an unknown word still
             // prefers papers that match the rest.
         }
         Some(Unit { terms, field_mask: mask, deferred: false })
+    }
+
+    /// One query word is as common as its commonest use, whichever field it is found in
+    /// (BM25F's single document frequency per term): a word matched both in the text and in
+    /// author names takes, in each, the larger of the two frequencies. Otherwise a common
+    /// word that is also a rare surname ("model", "lora") would rank the surname's few
+    /// papers above every paper about the word.
+    fn share_rarity_across_sources(&self, terms: &mut [TermRef]) {
+        let effective =
+            |t: &TermRef| if t.idf_df > 0 { t.idf_df } else { self.list(t.source).doc_freq(t.ordinal).unwrap_or(0) };
+        let most = |source: Source, terms: &[TermRef]| terms.iter().filter(|t| t.source == source).map(effective).max();
+        let (Some(text), Some(names)) = (most(Source::Text, terms), most(Source::Name, terms)) else { return };
+        for t in terms.iter_mut() {
+            let other = if t.source == Source::Text { names } else { text };
+            t.idf_df = effective(t).max(other);
+        }
     }
 
     fn text_terms(
@@ -724,9 +764,10 @@ impl Engine {
             }
         }
         // Completions and corrections share one idf (that of the most frequent term the word
-        // reaches) and are weighted by how common each is: otherwise a rare completion
-        // ("quantile" for "quanti") would outrank the word most people are typing.
-        let max_df = reached.iter().map(|e| e.df).max().unwrap_or(0).max(1);
+        // reaches, the word itself included) and are weighted by how common each is:
+        // otherwise a rare completion ("quantile" for "quanti", "neural-symbolic" for
+        // "neural") would outrank the word most people are typing.
+        let max_df = reached.iter().map(|e| e.df).chain(exact.iter().map(|&o| df_of(o))).max().unwrap_or(0).max(1);
         terms.extend(reached.iter().map(|e| TermRef {
             source: Source::Text,
             ordinal: e.ordinal,
@@ -1064,6 +1105,7 @@ impl Engine {
         let s = &mut *guard;
         if s.scores.len() != n {
             s.scores = vec![0.0; n];
+            s.unit_best = vec![0.0; n];
             s.bits = vec![0; n];
         }
         s.touched.clear();
@@ -1097,7 +1139,12 @@ impl Engine {
             }
         }
         let mut docs = std::mem::take(&mut s.docs);
-        let mut acc = Accumulators { bits: &mut s.bits, scores: &mut s.scores, touched: &mut s.touched };
+        let mut acc = Accumulators {
+            bits: &mut s.bits,
+            scores: &mut s.scores,
+            unit_best: &mut s.unit_best,
+            touched: &mut s.touched,
+        };
         let norms: &[[f32; 3]] = &self.norms;
         for (ui, unit) in c.units.iter().enumerate() {
             if unit.deferred {
@@ -1112,7 +1159,8 @@ impl Engine {
                 let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
                 let df = if t.idf_df > 0 { t.idf_df } else { docs.len() as u32 };
                 let idf = Bm25f::idf(n_docs, df) * t.weight;
-                let term = TermScore { bit, idf, k1: self.params.k1, lift: self.params.k1 + 1.0, dense };
+                let shared = unit.terms.len() > 1;
+                let term = TermScore { bit, idf, k1: self.params.k1, lift: self.params.k1 + 1.0, dense, shared };
                 if codes.len() == docs.len() {
                     // One byte per posting (no escaped frequencies): the common, fast case.
                     for (&doc, &code) in docs.iter().zip(codes) {
