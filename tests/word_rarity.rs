@@ -94,3 +94,26 @@ fn a_common_word_that_is_a_rare_surname_ranks_papers_about_the_word_first() {
     let found = titles(&engine, &Request::new("author:model"));
     assert_eq!(found.first().map(String::as_str), Some("Language identification for Romansh varieties"));
 }
+
+#[test]
+fn a_rare_word_that_is_also_a_prefix_does_not_lead_while_it_is_typed() {
+    let mut papers = fillers();
+    papers.push(common::paper(
+        "mod",
+        "MOD: diffusion denoising for moving object detection",
+        "Moving object detection (MOD) from a diffusion prior.",
+    ));
+    papers.push(common::paper(
+        "dm",
+        "Diffusion models for image synthesis",
+        "Diffusion models generate images by denoising.",
+    ));
+    let engine = engine(&papers, "rarity-prefix");
+    let typed = titles(&engine, &Request::new("diffusion mod"));
+    assert_eq!(typed.first().map(String::as_str), Some("Diffusion models for image synthesis"), "typing: {typed:?}");
+    // Finished, "mod" is the word asked for.
+    let mut done = Request::new("diffusion mod");
+    done.as_you_type = false;
+    let done = titles(&engine, &done);
+    assert_eq!(done.first().map(String::as_str), Some("MOD: diffusion denoising for moving object detection"));
+}

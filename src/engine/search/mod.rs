@@ -768,6 +768,14 @@ impl Engine {
         // otherwise a rare completion ("quantile" for "quanti", "neural-symbolic" for
         // "neural") would outrank the word most people are typing.
         let max_df = reached.iter().map(|e| e.df).chain(exact.iter().map(|&o| df_of(o))).max().unwrap_or(0).max(1);
+        if prefix && !reached.is_empty() {
+            // While it is typed, the word itself is one of the words it may become: a rare
+            // word that happens to be a prefix ("mod", "quant") shares the idf too, or its few
+            // papers would lead until the word is finished ("mod" on the way to "model").
+            for t in terms.iter_mut() {
+                t.idf_df = t.idf_df.max(max_df);
+            }
+        }
         terms.extend(reached.iter().map(|e| TermRef {
             source: Source::Text,
             ordinal: e.ordinal,
