@@ -223,6 +223,13 @@ pub fn is_stop_word(surface: &str) -> bool {
     STOP_WORDS.binary_search(&surface).is_ok()
 }
 
+/// Lower case, character by character (no final-sigma rule): for comparing names the user
+/// typed with stored ones. `str::to_lowercase` would add its own 4 KB to the app for a rule
+/// that both sides of such a comparison apply alike.
+pub fn lower_case(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
 /// NFKC, lower case, accents removed. ASCII takes a fast path.
 pub fn normalize(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -426,6 +433,14 @@ mod tests {
         assert_eq!(terms("LoRA lora LORA"), vec!["lora", "lora", "lora"]);
         assert_eq!(terms("Café naïve"), vec!["cafe", "naiv"]);
         assert_eq!(terms("ＬｏＲＡ"), vec!["lora"], "NFKC folds full-width letters");
+    }
+
+    #[test]
+    fn lower_case_folds_every_script_alike() {
+        assert_eq!(lower_case("CS.LG"), "cs.lg");
+        assert_eq!(lower_case("ÉCOLE Ωμέγα"), "école ωμέγα");
+        // Per character: a word-final capital sigma folds like any other.
+        assert_eq!(lower_case("ΟΔΟΣ"), "οδοσ");
     }
 
     #[test]

@@ -657,13 +657,20 @@ impl Engine {
     /// word that is also a rare surname ("model", "lora") would rank the surname's few
     /// papers above every paper about the word.
     fn share_rarity_across_sources(&self, terms: &mut [TermRef]) {
-        let effective =
-            |t: &TermRef| if t.idf_df > 0 { t.idf_df } else { self.list(t.source).doc_freq(t.ordinal).unwrap_or(0) };
-        let most = |source: Source, terms: &[TermRef]| terms.iter().filter(|t| t.source == source).map(effective).max();
-        let (Some(text), Some(names)) = (most(Source::Text, terms), most(Source::Name, terms)) else { return };
-        for t in terms.iter_mut() {
-            let other = if t.source == Source::Text { names } else { text };
-            t.idf_df = effective(t).max(other);
+        // The commonest term of each source: text (0) and names (1).
+        let mut most = [0u32; 2];
+        let mut effective = Vec::with_capacity(terms.len());
+        for t in terms.iter() {
+            let df = if t.idf_df > 0 { t.idf_df } else { self.list(t.source).doc_freq(t.ordinal).unwrap_or(0) };
+            let source = usize::from(t.source == Source::Name);
+            most[source] = most[source].max(df);
+            effective.push(df);
+        }
+        if most[0] == 0 || most[1] == 0 {
+            return;
+        }
+        for (t, df) in terms.iter_mut().zip(effective) {
+            t.idf_df = df.max(most[usize::from(t.source != Source::Name)]);
         }
     }
 
@@ -1023,13 +1030,13 @@ impl Engine {
             if let Some(col) = column {
                 for w in wanted {
                     let before = ords.len();
-                    let wl = w.to_lowercase();
+                    let wl = crate::engine::text::lower_case(w);
                     let (stem, is_prefix) = match wl.strip_suffix('*') {
                         Some(s) if prefix_ok => (s.to_string(), true),
                         _ => (wl.clone(), false),
                     };
                     for (i, v) in col.values.iter().enumerate() {
-                        let vl = v.to_lowercase();
+                        let vl = crate::engine::text::lower_case(v);
                         if vl == stem || (is_prefix && vl.starts_with(&stem)) {
                             ords.insert(i as u32);
                         }
