@@ -39,6 +39,13 @@ pub const TYPO_DOMINANCE: u32 = 20;
 
 /// Most query units (word or phrase terms) scored; more are dropped with a notice.
 pub const MAX_UNITS: usize = 64;
+/// Most postings the completions of the word being typed may add to a query (the word itself
+/// aside; [`Engine::typed_word_postings`] starts at it). A word of a letter or two reaches most of a large corpus several times over (the
+/// two dozen completions of "s" hold 400k postings at 75k papers, 10 ms to score) while its
+/// next letter is one keystroke away: the most frequent completions within this budget give
+/// the same leading papers at a third of the cost. Completions beyond it are left out with
+/// the "type more letters" notice.
+pub const MAX_TYPED_WORD_POSTINGS: u64 = 120_000;
 /// Most postings a query's completions, corrections and wildcard matches may add: beyond it
 /// the rarer ones are dropped with a notice, so a pattern like `*e*` costs what a few frequent
 /// words cost (a word's own exact term is always kept).
@@ -480,6 +487,9 @@ pub struct Engine {
     pub coordination: f32,
     /// Queries with at most this many groups rank papers matching all of them first.
     pub full_match_tier_max_groups: usize,
+    /// Most postings the completions of the word being typed may add (see
+    /// [`MAX_TYPED_WORD_POSTINGS`]).
+    pub typed_word_postings: u64,
 
     avg: [f32; 3],
     /// Per paper and field, `weight / (1 − b + b · len / avg)`: BM25F's length normalisation,
@@ -506,6 +516,7 @@ impl Engine {
             params: Bm25f::default(),
             coordination: 0.0,
             full_match_tier_max_groups: usize::MAX,
+            typed_word_postings: MAX_TYPED_WORD_POSTINGS,
 
             avg,
             norms: Vec::new(),
@@ -711,8 +722,16 @@ impl Engine {
         let df_of = |o: u32| self.index.doc_freq(o);
         let mut reached: Vec<Expansion> = Vec::new();
         if prefix {
-            let (completions, capped) = expand::prefix(&self.index, &token.surface, &exact);
-            if capped {
+            let (mut completions, capped) = expand::prefix(&self.index, &token.surface, &exact);
+            let mut postings = 0u64;
+            let within = completions
+                .iter()
+                .position(|e| {
+                    postings += u64::from(e.df);
+                    postings > self.typed_word_postings
+                })
+                .map_or(completions.len(), |i| i.max(1));
+            if capped || within < completions.len() {
                 c.notices.push(Notice::TooManyCompletions(original.to_string()));
             }
             // Completions are words, ranked by how many papers use that very form.
@@ -724,6 +743,9 @@ impl Engine {
             shown.extend(completions.iter().map(|e| (e.word_frequency(), e.surface.clone())));
             sort_list(&mut shown, |a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())).then_with(|| a.1.cmp(&b.1)));
             c.completions = shown.into_iter().map(|(_, s)| s).take(MAX_COMPLETIONS).collect();
+            // The suggestions above still offer every completion; only the search leaves the
+            // rarest out.
+            completions.truncate(within);
             reached.extend(completions);
         }
         if typos {

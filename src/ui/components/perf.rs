@@ -1,7 +1,9 @@
 //! Timing marks for measuring the app in a browser: `papersift-first-results` when the first
 //! results are painted, `window.__papersiftKeystrokes`, the input-to-paint delay of each
-//! keystroke in milliseconds, and `window.__papersiftRenderMs`, input to DOM updated (read by
-//! the end-to-end tests and benchmarks).
+//! keystroke in milliseconds, `window.__papersiftRenderMs`, input to DOM updated, and
+//! `window.__papersiftFrameMs`, input to the start of the frame that shows the results (at
+//! most one frame interval when they made the first frame after the key; read by the
+//! end-to-end tests and benchmarks).
 
 use std::cell::Cell;
 
@@ -32,10 +34,11 @@ pub fn results_rendered() {
     if let Some(start) = INPUT_AT.with(|s| s.get()) {
         push("__papersiftRenderMs", now() - start);
     }
-    leptos::prelude::request_animation_frame(|| {
+    // `frame_start`: when the animation frame that shows the new rows began.
+    let painted = move |frame_start: f64| {
         // A task after the animation frame runs once the frame has been painted.
         leptos::prelude::set_timeout(
-            || {
+            move || {
                 let t = now();
                 if !FIRST_DONE.with(|f| f.replace(true)) {
                     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
@@ -44,11 +47,16 @@ pub fn results_rendered() {
                 }
                 if let Some(start) = INPUT_AT.with(|s| s.take()) {
                     push("__papersiftKeystrokes", t - start);
+                    push("__papersiftFrameMs", frame_start - start);
                 }
             },
             std::time::Duration::ZERO,
         )
-    });
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(painted);
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&callback));
+    }
 }
 
 /// Appends a measurement to `window[name]` (an array, created on first use).
