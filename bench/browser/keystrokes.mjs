@@ -44,9 +44,8 @@ for (const pass of ['first pass (shards fetched as words are typed)', 'second pa
   if (traced) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
   await page.evaluate(() => { window.__papersiftKeystrokes = []; window.__papersiftRenderMs = []; window.__papersiftFrameMs = []; });
   await typePhrases(page, PHRASES, 1500);
-  const keys = await page.evaluate(() => window.__papersiftKeystrokes ?? []);
-  const dom = await page.evaluate(() => window.__papersiftRenderMs ?? []);
-  const frames = await page.evaluate(() => window.__papersiftFrameMs ?? []);
+  const [keys, dom, frames] = await page.evaluate(() =>
+    [window.__papersiftKeystrokes ?? [], window.__papersiftRenderMs ?? [], window.__papersiftFrameMs ?? []]);
   passes.push(keys);
   const firstFrame = frames.filter((ms) => ms <= FRAME_MS).length;
   console.log(`${pass}:\n  input to results painted: ${fmt(keys)}\n  input to DOM updated:     ${fmt(dom)}` +

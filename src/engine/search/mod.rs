@@ -40,11 +40,11 @@ pub const TYPO_DOMINANCE: u32 = 20;
 /// Most query units (word or phrase terms) scored; more are dropped with a notice.
 pub const MAX_UNITS: usize = 64;
 /// Most postings the completions of the word being typed may add to a query (the word itself
-/// aside; [`Engine::typed_word_postings`] starts at it). A word of a letter or two reaches most of a large corpus several times over (the
-/// two dozen completions of "s" hold 400k postings at 75k papers, 10 ms to score) while its
-/// next letter is one keystroke away: the most frequent completions within this budget give
-/// the same leading papers at a third of the cost. Completions beyond it are left out with
-/// the "type more letters" notice.
+/// aside; [`Engine::typed_word_postings`] starts at it). A word of a letter or two reaches
+/// most of a large corpus several times over (the two dozen completions of "s" hold 400k
+/// postings at 75k papers, 10 ms to score) while its next letter is one keystroke away: the
+/// most frequent completions within this budget give the same leading papers at a third of
+/// the cost. Completions beyond it are left out with the "type more letters" notice.
 pub const MAX_TYPED_WORD_POSTINGS: u64 = 120_000;
 /// Most postings a query's completions, corrections and wildcard matches may add: beyond it
 /// the rarer ones are dropped with a notice, so a pattern like `*e*` costs what a few frequent
@@ -1050,6 +1050,9 @@ impl Engine {
             }
             let mut ords: HashSet<u32> = HashSet::new();
             if let Some(col) = column {
+                // Each stored value folded once, not once per wanted value (the author column
+                // holds a name per author of the corpus).
+                let values: Vec<String> = col.values.iter().map(|v| crate::engine::text::lower_case(v)).collect();
                 for w in wanted {
                     let before = ords.len();
                     let wl = crate::engine::text::lower_case(w);
@@ -1057,9 +1060,8 @@ impl Engine {
                         Some(s) if prefix_ok => (s.to_string(), true),
                         _ => (wl.clone(), false),
                     };
-                    for (i, v) in col.values.iter().enumerate() {
-                        let vl = crate::engine::text::lower_case(v);
-                        if vl == stem || (is_prefix && vl.starts_with(&stem)) {
+                    for (i, vl) in values.iter().enumerate() {
+                        if *vl == stem || (is_prefix && vl.starts_with(&stem)) {
                             ords.insert(i as u32);
                         }
                     }

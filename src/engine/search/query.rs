@@ -116,7 +116,7 @@ pub fn parse(input: &str, as_you_type: bool) -> Query {
         let mut is_cat = false;
         let word_end = chars[i..].iter().position(|c| c.is_whitespace() || *c == '"').map_or(chars.len(), |p| i + p);
         if let Some(colon) = chars[i..word_end].iter().position(|&c| c == ':') {
-            let name: String = chars[i..i + colon].iter().flat_map(|c| c.to_lowercase()).collect();
+            let name = crate::engine::text::lower_case(&chars[i..i + colon].iter().collect::<String>());
             let known = match name.as_str() {
                 "title" => Some(Scope::Title),
                 "abstract" | "abs" => Some(Scope::Abstract),
