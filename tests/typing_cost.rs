@@ -7,12 +7,16 @@ mod common;
 
 use papersift::engine::corpus::Paper;
 use papersift::engine::index::build::write_index;
-use papersift::engine::index::{build_index, BuildOptions, Index};
+use papersift::engine::index::{build_index, BuildOptions, Index, Layout};
 use papersift::engine::search::expand::{self, MAX_EXPANSIONS};
 use papersift::engine::search::{Engine, Notice, Request};
 
 fn engine(papers: &[Paper], name: &str) -> Engine {
-    let built = build_index(papers, &BuildOptions::default(), &mut |_, _| {});
+    engine_with(papers, name, &BuildOptions::default())
+}
+
+fn engine_with(papers: &[Paper], name: &str, options: &BuildOptions) -> Engine {
+    let built = build_index(papers, options, &mut |_, _| {});
     let dir = common::temp_dir(name);
     write_index(&dir, &built).expect("write index");
     Engine::new(Index::open_dir(&dir).expect("open index"))
@@ -32,21 +36,77 @@ fn name_completions_are_the_most_frequent_names_with_the_prefix() {
             papers.push(p);
         }
     }
-    let engine = engine(&papers, "typing-names");
+    // A bundle scans the names; a sharded index reads its stored table (every prefix of up to
+    // four characters here, each name shard about a kilobyte), and must answer the same.
+    let bundle = engine(&papers, "typing-names");
+    let sharded = BuildOptions {
+        layout: Layout::Sharded(8),
+        shard_bytes: Some(1 << 10),
+        completion_min_keys: Some(1),
+        ..BuildOptions::default()
+    };
+    let sharded = engine_with(&papers, "typing-names-table", &sharded);
+    assert_eq!(bundle.index.names.completion_prefixes(), 0);
+    assert!(sharded.index.names.completion_prefixes() > 40, "the sharded index stores name prefixes");
     let mut expected: Vec<(usize, String)> = (0..40).map(|i| (df(i), format!("sa{i:02}"))).collect();
     expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     expected.truncate(MAX_EXPANSIONS);
-    for prefix in ["s", "sa"] {
-        let got: Vec<(usize, String)> =
-            expand::name_prefix(&engine.index, prefix).into_iter().map(|e| (e.df as usize, e.surface)).collect();
-        assert_eq!(got, expected, "prefix {prefix:?}");
+    for engine in [&bundle, &sharded] {
+        for prefix in ["s", "sa"] {
+            let got: Vec<(usize, String)> =
+                expand::name_prefix(&engine.index, prefix).into_iter().map(|e| (e.df as usize, e.surface)).collect();
+            assert_eq!(got, expected, "prefix {prefix:?}");
+        }
+        // The name itself is not its own completion; a longer prefix narrows the list.
+        let got: Vec<String> = expand::name_prefix(&engine.index, "sa1").into_iter().map(|e| e.surface).collect();
+        let mut tens: Vec<(usize, String)> = (10..20).map(|i| (df(i), format!("sa{i:02}"))).collect();
+        tens.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        assert_eq!(got, tens.into_iter().map(|(_, s)| s).collect::<Vec<_>>());
+        assert!(expand::name_prefix(&engine.index, "sa05").is_empty());
+        assert!(expand::name_prefix(&engine.index, "x").is_empty());
     }
-    // The name itself is not its own completion; a longer prefix narrows the list.
-    let got: Vec<String> = expand::name_prefix(&engine.index, "sa1").into_iter().map(|e| e.surface).collect();
-    let mut tens: Vec<(usize, String)> = (10..20).map(|i| (df(i), format!("sa{i:02}"))).collect();
-    tens.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    assert_eq!(got, tens.into_iter().map(|(_, s)| s).collect::<Vec<_>>());
-    assert!(expand::name_prefix(&engine.index, "sa05").is_empty());
+}
+
+#[test]
+fn a_default_sharded_build_stores_one_letter_name_prefixes_and_answers_as_a_scan() {
+    // Two hundred papers by names under a few letters: the default build stores every
+    // one-letter prefix (a scan of "s" streams every s-name) and no small longer one.
+    let surnames = ["Sato", "Smith", "Sun", "Song", "Silva", "Kim", "Khan", "Kumar", "Lee", "Li", "Liu", "Lopez"];
+    let papers: Vec<Paper> = (0..200)
+        .map(|i| {
+            let mut p = common::paper(&format!("p{i}"), &format!("Graph study {i}"), "Graphs and their learning.");
+            p.authors = vec![
+                format!("Ann {}", surnames[i % surnames.len()]),
+                format!("Bo {}{}", surnames[(i * 7) % surnames.len()], i % 13),
+            ];
+            p
+        })
+        .collect();
+    let sharded = |keys: Option<usize>, name: &str| {
+        let options = BuildOptions {
+            layout: Layout::Sharded(8),
+            shard_bytes: Some(1 << 10),
+            completion_min_keys: keys,
+            ..BuildOptions::default()
+        };
+        engine_with(&papers, name, &options)
+    };
+    let table = sharded(None, "typing-names-default");
+    let scan = sharded(Some(usize::MAX), "typing-names-scan");
+    assert_eq!(scan.index.names.completion_prefixes(), 0);
+    let stored: Vec<char> = ('a'..='z').filter(|c| table.index.names.completions(&c.to_string()) != Ok(None)).collect();
+    assert!(stored.contains(&'s') && stored.contains(&'k') && stored.contains(&'l'), "stored {stored:?}");
+    assert_eq!(table.index.names.completions("sa"), Ok(None), "a prefix of few names is scanned");
+    for prefix in ["s", "k", "l", "b", "a", "so", "li", "z"] {
+        assert_eq!(expand::name_prefix(&table.index, prefix), expand::name_prefix(&scan.index, prefix), "{prefix:?}");
+    }
+    for query in ["graph s", "s", "learning k", "author:l"] {
+        let (a, b) = (table.search(&Request::new(query)), scan.search(&Request::new(query)));
+        let hits = |r: &papersift::engine::search::Results| {
+            r.hits.iter().map(|h| (h.doc, h.score.to_bits())).collect::<Vec<_>>()
+        };
+        assert_eq!((a.total, hits(&a)), (b.total, hits(&b)), "{query:?}");
+    }
 }
 
 #[test]

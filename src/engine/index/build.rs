@@ -846,7 +846,12 @@ impl<'s> TextIndexBuilder<'s> {
                 total: 0,
             });
             let name_keys: Vec<&str> = name_order.iter().map(|&id| names.names[id as usize].as_str()).collect();
-            let people = Dictionary { keys: &name_keys, df: &name_df, surfaces: None, completions: &[] };
+            let name_completions = crate::engine::search::expand::name_completion_table(
+                &name_keys,
+                &name_df,
+                options.completion_min_keys.unwrap_or(crate::engine::search::expand::MIN_STORED_COMPLETION_KEYS),
+            );
+            let people = Dictionary { keys: &name_keys, df: &name_df, surfaces: None, completions: &name_completions };
             splits.push(people.shards(&mut out, FileKind::NameLexicon, options.shard_bytes)?);
             let name_starts = list_chunk_starts(&name_df, target);
             let name_lists = name_order.iter().map(|&id| std::mem::take(&mut names.postings[id as usize]));
@@ -1023,11 +1028,14 @@ impl Dictionary<'_> {
             // The surface words and stored completions whose keys fall in this shard's range.
             let in_range =
                 |key: &str| key >= first_keys[i].as_str() && first_keys.get(i + 1).is_none_or(|hi| key < hi.as_str());
-            let words = self.surfaces.map(|all| {
-                let mine: Vec<(&str, u32, u8)> = all.iter().copied().filter(|s| in_range(s.0)).collect();
+            let table: Vec<words::Completions> =
+                self.completions.iter().filter(|c| in_range(&c.prefix)).cloned().collect();
+            // Text shards carry their surface words; a name shard carries a words payload
+            // (with no words) only to hold the stored completions in its range.
+            let words = (self.surfaces.is_some() || !table.is_empty()).then(|| {
+                let mine: Vec<(&str, u32, u8)> =
+                    self.surfaces.unwrap_or_default().iter().copied().filter(|s| in_range(s.0)).collect();
                 let mut payload = words::encode_range(&mine, |o| self.keys[o as usize], first, (end - first) as usize);
-                let table: Vec<words::Completions> =
-                    self.completions.iter().filter(|c| in_range(&c.prefix)).cloned().collect();
                 payload.extend(words::encode_completions(&table));
                 payload
             });

@@ -19,8 +19,11 @@
 //! varint  n (0 or count), then n × varint   document frequencies
 //! ```
 //!
-//! The paper-id map of a large index (id → document number) is sharded the same way, with no
-//! words and no frequencies, so opening a paper link fetches one small shard.
+//! Author-name shards have no surface words; a name shard whose key range holds stored name
+//! completions (see [`crate::engine::search::expand::name_completion_table`]) carries a words
+//! payload with no words, only that table, and the others none. The paper-id map of a large
+//! index (id → document number) is sharded the same way, with no words and no frequencies, so
+//! opening a paper link fetches one small shard.
 //!
 //! Reads that reach a shard not attached yet answer "not found" and record the shard, like
 //! [`super::postings::ListFile`]: a caller runs the search, fetches
@@ -53,7 +56,7 @@ pub struct Lexicon {
 pub struct ShardData {
     /// Key → global ordinal.
     pub keys: fst::Map<Vec<u8>>,
-    /// Surface words (text terms only).
+    /// Surface words (text terms; for names only the stored completions).
     pub words: Option<Words>,
     first: u32,
     /// Document frequencies of the shard's ordinals (empty for a whole dictionary, whose

@@ -333,10 +333,35 @@ impl<'i> BestNames<'i> {
 }
 
 /// Author names starting with a normalised prefix (the name itself excluded), the most
-/// frequent first.
+/// frequent first. Read from the stored table when the build stored the prefix (see
+/// [`name_completion_table`]), otherwise scanned.
 pub fn name_prefix(index: &Index, prefix: &str) -> Vec<Expansion> {
-    let aut = Str::new(prefix).starts_with();
     let n = index.name_postings.n_terms();
+    match index.names.completions(prefix) {
+        Ok(Some(stored)) => {
+            let found: Vec<Expansion> = stored
+                .entries
+                .iter()
+                .filter(|e| e.0 < n && e.2 != prefix)
+                .take(MAX_EXPANSIONS)
+                .map(|(ordinal, _, surface)| Expansion {
+                    ordinal: *ordinal,
+                    kind: MatchKind::Prefix,
+                    df: index.name_doc_freq(*ordinal),
+                    share: 255,
+                    surface: surface.clone(),
+                })
+                .collect();
+            // A table shorter than its limit holds every name there is.
+            if found.len() == MAX_EXPANSIONS || stored.entries.len() < MAX_EXPANSIONS + STORED_COMPLETION_SLACK {
+                return found;
+            }
+        }
+        Ok(None) => {}
+        // Its shard is on its way (and recorded); a scan would ask for every shard under it.
+        Err(()) => return Vec::new(),
+    }
+    let aut = Str::new(prefix).starts_with();
     let mut best = BestNames::new(index);
     index.names.for_each_shard(&aut, |shard| {
         walk(shard.keys.as_fst(), &aut, |key, value, _| {
@@ -433,6 +458,60 @@ pub fn completion_table(vocab: &Vocabulary<'_>, min_keys: usize) -> Vec<Completi
         let entries = best.into_iter().map(|e| (e.ordinal, e.share, e.surface)).collect();
         out.push(Completions { prefix, keys, entries });
     }
+    out
+}
+
+/// The completions to store for author names (`names` in byte order, `df` by ordinal, as the
+/// name dictionary holds them): for every prefix of up to four characters with at least
+/// `min_keys` names and every one-character prefix (none when `min_keys` is `usize::MAX`),
+/// its most frequent names, ranked as [`name_prefix`] ranks what a scan finds (most papers,
+/// then byte order), [`STORED_COMPLETION_SLACK`] longer than a search takes. Sorted by
+/// prefix.
+///
+/// A one-letter prefix starts thousands of names (every "s…" author), and streaming them to
+/// rank took more than the rest of the keystroke's search; a scan also stops after
+/// [`MAX_SCAN`] names, so the table is the better answer as well as the faster one.
+pub fn name_completion_table(names: &[&str], df: &[u32], min_keys: usize) -> Vec<Completions> {
+    if min_keys == usize::MAX {
+        return Vec::new();
+    }
+    let limit = MAX_EXPANSIONS + STORED_COMPLETION_SLACK;
+    let mut out = Vec::new();
+    // Names sharing a prefix are a run of the sorted list: each prefix's run is found once,
+    // where it starts, and ranked there (each name is in at most four runs).
+    let mut open: Vec<&[u8]> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        for (at, c) in name.char_indices().take(4) {
+            let prefix = &name.as_bytes()[..at + c.len_utf8()];
+            if i > 0 && names[i - 1].as_bytes().starts_with(prefix) {
+                continue; // its run began earlier
+            }
+            open.push(prefix);
+        }
+        for prefix in open.drain(..) {
+            let run = names[i..].partition_point(|n| n.as_bytes().starts_with(prefix));
+            let one_char = std::str::from_utf8(prefix).is_ok_and(|p| p.chars().count() == 1);
+            if run < min_keys && !one_char {
+                continue;
+            }
+            let mut ranked: Vec<u32> = (i as u32..(i + run) as u32).collect();
+            // (Ordinals follow byte order, so the smaller ordinal is the name first in it.)
+            let df_of = |o: u32| df.get(o as usize).copied().unwrap_or(0);
+            let rank = |&a: &u32, &b: &u32| df_of(b).cmp(&df_of(a)).then(a.cmp(&b));
+            if ranked.len() > limit {
+                ranked.select_nth_unstable_by(limit - 1, rank);
+                ranked.truncate(limit);
+            }
+            ranked.sort_unstable_by(rank);
+            let Ok(prefix) = std::str::from_utf8(prefix) else { continue };
+            out.push(Completions {
+                prefix: prefix.to_string(),
+                keys: run as u32,
+                entries: ranked.into_iter().map(|o| (o, 255, names[o as usize].to_string())).collect(),
+            });
+        }
+    }
+    out.sort_unstable_by(|a, b| a.prefix.cmp(&b.prefix));
     out
 }
 
