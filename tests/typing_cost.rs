@@ -110,6 +110,84 @@ fn a_default_sharded_build_stores_one_letter_name_prefixes_and_answers_as_a_scan
 }
 
 #[test]
+fn papers_that_cannot_match_every_word_are_not_scored_by_the_last_one_and_nothing_changes() {
+    // The last word of a typed query reaches most papers; those missing another word are
+    // only counted (see `Engine::score`). Whatever the page size, the page must be the one a
+    // full scoring gives: asking for every paper makes the search score everything (fewer
+    // papers match every word than that), so its first rows are the reference.
+    let (seed, _) = common::engine_for(&[common::seed_dir()], "typing-pruned");
+    let n = seed.index.len() as usize;
+    let mut pruned_somewhere = false;
+    for query in [
+        "large language m",
+        "diffusion models for image g",
+        "graph neural n",
+        "quantization of large language m",
+        "efficient fine-tuning of l",
+        "reinforcement learning from human f",
+        "scaling laws for neural m",
+        "physics informed neural n",
+        "model -diffusion l",
+        "title:language m",
+        "llm OR transformer a",
+        "\"large language\" m",
+        "zebra p",
+    ] {
+        let mut everything = Request::new(query);
+        everything.limit = n;
+        let reference = seed.search(&everything);
+        let full = reference.hits.iter().filter(|h| h.full).count();
+        if full < reference.total {
+            pruned_somewhere = true;
+        }
+        for (offset, limit) in [(0, 1), (0, 10), (0, 20), (10, 10), (0, full), (0, full + 1)] {
+            let mut req = Request::new(query);
+            req.offset = offset;
+            req.limit = limit;
+            let page = seed.search(&req);
+            let expected: Vec<(u32, u32, bool)> =
+                reference.hits.iter().skip(offset).take(limit).map(|h| (h.doc, h.score.to_bits(), h.full)).collect();
+            let got: Vec<(u32, u32, bool)> = page.hits.iter().map(|h| (h.doc, h.score.to_bits(), h.full)).collect();
+            assert_eq!(got, expected, "{query:?} rows {offset}..{}", offset + limit);
+            assert_eq!(page.total, reference.total, "{query:?}");
+            assert_eq!(page.facets, reference.facets, "{query:?}: facets count every match");
+        }
+    }
+    assert!(pruned_somewhere, "some query has papers matching only part of it");
+
+    // Fewer papers match every word than the page holds: the rest of the page are papers the
+    // last word reaches (scored again in full, they lead those it does not reach).
+    let mut papers = Vec::new();
+    for i in 0..3 {
+        papers.push(common::paper(&format!("both{i}"), "Alpha beta", "Alpha and beta together."));
+    }
+    // Beta is the rarer word: papers with it alone lead those with alpha alone.
+    for i in 0..5 {
+        papers.push(common::paper(&format!("beta{i}"), "Beta beta", &format!("Beta bravo study number {i}.")));
+    }
+    for i in 0..20 {
+        papers.push(common::paper(&format!("alpha{i}"), "Alpha delta", "About alpha alone."));
+    }
+    let engine = engine(&papers, "typing-pruned-few");
+    // A search before leaves its per-paper state behind ("b" reaches beta and bravo, so each
+    // beta paper keeps the best of the two); the next must not read it.
+    assert_eq!(engine.search(&Request::new("b")).total, 8);
+    for limit in [1, 3, 4, 8, 10, 28] {
+        let mut req = Request::new("alpha b");
+        req.limit = limit;
+        let page = engine.search(&req);
+        let ids: Vec<String> = page
+            .hits
+            .iter()
+            .map(|h| engine.index.docs.get(h.doc).expect("a paper").id.chars().take(4).collect())
+            .collect();
+        let expected: Vec<&str> = ["both"; 3].into_iter().chain(["beta"; 5]).chain(["alph"; 20]).take(limit).collect();
+        assert_eq!(ids, expected, "limit {limit}");
+        assert_eq!(page.total, 28);
+    }
+}
+
+#[test]
 fn the_word_being_typed_searches_its_most_frequent_completions_within_the_budget() {
     let (mut engine, _) = common::engine_for(&[common::seed_dir()], "typing-budget");
     let (completions, _) = expand::prefix(&engine.index, "p", &[]);

@@ -144,6 +144,9 @@ pub struct Request<'a> {
     pub limit: usize,
     /// Count facets over the whole result set.
     pub facets: bool,
+    /// Return every matching paper ([`Results::matching`]), so facets can be counted later
+    /// with [`Engine::facet_counts_of`] (the app paints a keystroke's results first).
+    pub matching: bool,
 }
 
 impl<'a> Request<'a> {
@@ -158,6 +161,7 @@ impl<'a> Request<'a> {
             offset: 0,
             limit: 10,
             facets: true,
+            matching: false,
         }
     }
 }
@@ -260,6 +264,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// Facet counts over all matching papers (when requested).
     pub facets: Option<FacetCounts>,
+    /// Every matching paper, in no particular order (when requested).
+    pub matching: Vec<u32>,
     /// Notices about how the query was read.
     pub notices: Vec<Notice>,
     /// A corrected query, when nothing matched and a nearby spelling does.
@@ -391,6 +397,24 @@ struct TermScore {
     shared: bool,
 }
 
+/// Per field (title, abstract, authors), 1 when a clause's field scope searches it, else 0:
+/// multiplied into the posting's weights, so the scoring loop has no branch per field.
+fn field_keep(field_mask: u8) -> [f32; 3] {
+    let keep = |f: usize| if field_mask & (1 << f) != 0 { 1.0f32 } else { 0.0 };
+    [keep(0), keep(1), keep(2)]
+}
+
+/// A posting's pseudo term frequency from its one-byte code (title and abstract counts, or
+/// an author-field count above 127) and its paper's length norms.
+#[inline(always)]
+fn code_tf(code: u8, norm: &[f32; 3], keep: &[f32; 3]) -> f32 {
+    if code < 128 {
+        f32::from(code & 3) * norm[0] * keep[0] + f32::from(code >> 2) * norm[1] * keep[1]
+    } else {
+        f32::from(code.wrapping_sub(127)) * norm[2] * keep[2]
+    }
+}
+
 /// What [`Accumulators::collect`] needs to place a paper in its tier.
 struct Tiers {
     groups: usize,
@@ -439,6 +463,22 @@ impl Accumulators<'_> {
         }
         self.bits[d] |= term.bit;
         self.scores[d] += contribution;
+    }
+
+    /// [`Self::add`] for a paper the unit already marked without scoring it (its best term
+    /// of the unit reset to 0 beforehand).
+    #[inline(always)]
+    fn complete(&mut self, term: &TermScore, allowed: Option<&[bool]>, doc: u32, tf: f32) {
+        let d = doc as usize;
+        if tf <= 0.0 || allowed.is_some_and(|a| !a[d]) {
+            return;
+        }
+        let contribution = term.idf * (tf * term.lift / (term.k1 + tf));
+        let best = self.unit_best[d];
+        if contribution > best {
+            self.scores[d] += contribution - best;
+            self.unit_best[d] = contribution;
+        }
     }
 
     /// Turns a touched paper's bits and score into a hit (when it matches a group) and resets
@@ -604,16 +644,29 @@ impl Engine {
                     .collect()
             }
         } else {
-            self.score(&compiled, allowed.as_deref())
+            // Ranked by relevance with the "matches everything" tier, a paper that cannot join
+            // that tier need not be scored by the query's last word (see `score`). (Not with
+            // exclusions, which may empty the tier after scoring.)
+            let needed = req.offset.saturating_add(req.limit);
+            let tiered = compiled.groups.len() > 1
+                && compiled.groups.len() <= self.full_match_tier_max_groups
+                && compiled.units.len() <= 8;
+            let prune =
+                (tiered && req.sort == Sort::Relevance && needed > 0 && compiled.excluded.is_empty()).then_some(needed);
+            let mut hits = self.score(&compiled, allowed.as_deref(), prune);
+            self.drop_excluded(&compiled, &mut hits);
+            hits
         };
-        if !compiled.excluded.is_empty() && !hits.is_empty() {
-            let excluded = self.excluded_docs(&compiled);
-            hits.retain(|h| !excluded[h.doc as usize]);
-        }
         results.total = hits.len();
         // (Facet counts wait for the facets of a sharded index; filters and sorts ask for them.)
-        if req.facets && self.index.facets_loaded {
-            results.facets = Some(self.facet_counts(&hits));
+        if req.facets || req.matching {
+            let docs: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+            if req.facets {
+                results.facets = self.facet_counts_of(&docs);
+            }
+            if req.matching {
+                results.matching = docs;
+            }
         }
         self.order(&mut hits, req.sort, parsed.is_empty(), req.offset + req.limit);
         results.hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
@@ -1138,7 +1191,24 @@ impl Engine {
         acc
     }
 
-    fn score(&self, c: &Compiled, allowed: Option<&[bool]>) -> Vec<Hit> {
+    /// Removes the papers an exclusion (`-word`) matches.
+    fn drop_excluded(&self, c: &Compiled, hits: &mut Vec<Hit>) {
+        if !c.excluded.is_empty() && !hits.is_empty() {
+            let excluded = self.excluded_docs(c);
+            hits.retain(|h| !excluded[h.doc as usize]);
+        }
+    }
+
+    /// Scores every paper the query's units reach into hits (unordered).
+    ///
+    /// With `prune` (a page of that many hits), the last unit scored only marks the papers
+    /// that will not match every group whatever it adds (they still count, and their
+    /// facets): its postings are most of a typed query's work (a word's first letters reach
+    /// 120k postings at 75k papers), and most of them fall on papers missing some other word.
+    /// It is not done when fewer papers than the page hold every other word; when fewer than
+    /// the page then match everything, the papers it only counted are scored after all. The
+    /// page is the one unpruned scoring gives; the scores of hits below it may lack a part.
+    fn score(&self, c: &Compiled, allowed: Option<&[bool]>, prune: Option<usize>) -> Vec<Hit> {
         let n = self.index.len() as usize;
         let mut guard = self.scratch.borrow_mut();
         let s = &mut *guard;
@@ -1185,31 +1255,75 @@ impl Engine {
             touched: &mut s.touched,
         };
         let norms: &[[f32; 3]] = &self.norms;
+        // How many groups a set of match bits satisfies: a table over the bits when the query
+        // has few units (the usual case), so a paper costs one lookup.
+        let count_groups =
+            |bits: u64| c.groups.iter().filter(|alts| alts.iter().any(|alt| bits & alt.units == alt.units)).count();
+        let table: Vec<u8> =
+            if c.units.len() <= 8 { (0..256u64).map(|b| count_groups(b) as u8).collect() } else { Vec::new() };
+        let last = c.units.iter().rposition(|u| !u.deferred);
+        // Whether the last unit only counted the papers that could not match everything.
+        let mut pruned_any = false;
+        let groups = c.groups.len() as u8;
+        let is_full = |bits: u64| table.get(bits as usize) == Some(&groups);
+        // The weights of one term of a unit's, from its list's length.
+        let term_score = |t: &TermRef, unit: &Unit, ui: usize, listed: usize| {
+            let df = if t.idf_df > 0 { t.idf_df } else { listed as u32 };
+            let idf = Bm25f::idf(n_docs, df) * t.weight;
+            let (k1, shared) = (self.params.k1, unit.terms.len() > 1);
+            TermScore { bit: 1u64 << ui, idf, k1, lift: k1 + 1.0, dense, shared }
+        };
         for (ui, unit) in c.units.iter().enumerate() {
             if unit.deferred {
                 continue;
             }
             let bit = 1u64 << ui;
-            // Per field, the length-normalised weight is kept (1) or dropped (0) by the
-            // clause's field scope, so the loop below has no branch per field.
-            let keep = |f: usize| if unit.field_mask & (1 << f) != 0 { 1.0f32 } else { 0.0 };
-            let keep = [keep(0), keep(1), keep(2)];
+            let keep = field_keep(unit.field_mask);
+            // Pruning needs the table (at most 8 units), every other unit already scored, and
+            // enough papers holding the other words to fill the page.
+            let could_fill = |needed: usize| {
+                let candidate = |b: &u64| is_full(b | bit);
+                let candidates = if dense {
+                    acc.bits.iter().filter(|b| candidate(b)).take(needed).count()
+                } else {
+                    acc.touched.iter().filter(|&&d| candidate(&acc.bits[d as usize])).take(needed).count()
+                };
+                candidates >= needed
+            };
+            let pruned = Some(ui) == last && table.len() == 256 && prune.is_some_and(could_fill);
+            pruned_any |= pruned;
             for t in &unit.terms {
                 let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
-                let df = if t.idf_df > 0 { t.idf_df } else { docs.len() as u32 };
-                let idf = Bm25f::idf(n_docs, df) * t.weight;
-                let shared = unit.terms.len() > 1;
-                let term = TermScore { bit, idf, k1: self.params.k1, lift: self.params.k1 + 1.0, dense, shared };
-                if codes.len() == docs.len() {
+                let term = term_score(t, unit, ui, docs.len());
+                if pruned && codes.len() == docs.len() {
+                    // Whether a field's occurrences count (its pseudo tf is then above 0, as
+                    // every length norm is): read from the code, with no norm to load.
+                    let live = |f: usize| keep[f] > 0.0 && self.params.weight[f] > 0.0;
+                    let live = [live(0), live(1), live(2)];
+                    for (&doc, &code) in docs.iter().zip(codes) {
+                        let d = doc as usize;
+                        let Some(&had) = acc.bits.get(d) else { continue };
+                        let marked = had | bit;
+                        if is_full(marked) {
+                            let Some(norm) = norms.get(d) else { continue };
+                            acc.add(&term, allowed, doc, code_tf(code, norm, &keep));
+                            continue;
+                        }
+                        // Never a full match: counted, not scored.
+                        let counts =
+                            if code < 128 { code & 3 != 0 && live[0] || code >> 2 != 0 && live[1] } else { live[2] };
+                        if counts && allowed.is_none_or(|a| a[d]) {
+                            if !dense && had == 0 {
+                                acc.touched.push(doc);
+                            }
+                            acc.bits[d] = marked;
+                        }
+                    }
+                } else if codes.len() == docs.len() {
                     // One byte per posting (no escaped frequencies): the common, fast case.
                     for (&doc, &code) in docs.iter().zip(codes) {
                         let Some(norm) = norms.get(doc as usize) else { continue };
-                        let tf = if code < 128 {
-                            f32::from(code & 3) * norm[0] * keep[0] + f32::from(code >> 2) * norm[1] * keep[1]
-                        } else {
-                            f32::from(code.wrapping_sub(127)) * norm[2] * keep[2]
-                        };
-                        acc.add(&term, allowed, doc, tf);
+                        acc.add(&term, allowed, doc, code_tf(code, norm, &keep));
                     }
                 } else if let Ok(tfs) = self.list(t.source).frequencies(codes, docs.len()) {
                     for (&doc, &tf) in docs.iter().zip(&tfs) {
@@ -1218,13 +1332,56 @@ impl Engine {
                 }
             }
         }
+        if let (Some(ui), Some(needed)) = (last.filter(|_| pruned_any), prune) {
+            let full = if dense {
+                acc.bits.iter().filter(|&&b| is_full(b)).take(needed).count()
+            } else {
+                acc.touched.iter().filter(|&&d| is_full(acc.bits[d as usize])).take(needed).count()
+            };
+            if full < needed {
+                // Fewer papers than the page match everything: the page goes on with papers
+                // the last unit only counted, so they get its part after all (the same sums
+                // in the same order as unpruned scoring: the unit's best term starts from 0).
+                let (unit, bit) = (&c.units[ui], 1u64 << ui);
+                let counted_only = |b: u64| b & bit != 0 && !is_full(b);
+                if dense {
+                    for d in 0..n {
+                        if counted_only(acc.bits[d]) {
+                            acc.unit_best[d] = 0.0;
+                        }
+                    }
+                } else {
+                    for &d in acc.touched.iter() {
+                        if counted_only(acc.bits[d as usize]) {
+                            acc.unit_best[d as usize] = 0.0;
+                        }
+                    }
+                }
+                let keep = field_keep(unit.field_mask);
+                for t in &unit.terms {
+                    let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
+                    let term = term_score(t, unit, ui, docs.len());
+                    let tfs = if codes.len() == docs.len() {
+                        None
+                    } else {
+                        let Ok(tfs) = self.list(t.source).frequencies(codes, docs.len()) else { continue };
+                        Some(tfs)
+                    };
+                    for (i, &doc) in docs.iter().enumerate() {
+                        let d = doc as usize;
+                        if !acc.bits.get(d).is_some_and(|&b| counted_only(b)) {
+                            continue;
+                        }
+                        let tf = match &tfs {
+                            None => norms.get(d).map_or(0.0, |norm| code_tf(codes[i], norm, &keep)),
+                            Some(tfs) => self.pseudo_tf(doc, tfs[i], unit.field_mask),
+                        };
+                        acc.complete(&term, allowed, doc, tf);
+                    }
+                }
+            }
+        }
         s.docs = docs;
-        // How many groups a set of match bits satisfies: a table over the bits when the query
-        // has few units (the usual case), so a paper costs one lookup.
-        let count_groups =
-            |bits: u64| c.groups.iter().filter(|alts| alts.iter().any(|alt| bits & alt.units == alt.units)).count();
-        let table: Vec<u8> =
-            if c.units.len() <= 8 { (0..256u64).map(|b| count_groups(b) as u8).collect() } else { Vec::new() };
         let mut hits = Vec::with_capacity(if dense { n / 4 } else { acc.touched.len() });
         let tiers = Tiers {
             groups: c.groups.len(),
@@ -1510,7 +1667,13 @@ impl Engine {
         hits.sort_unstable_by(cmp);
     }
 
-    fn facet_counts(&self, hits: &[Hit]) -> FacetCounts {
+    /// Facet counts over a set of papers (a search's [`Results::matching`]); `None` until the
+    /// facets of a sharded index are attached.
+    pub fn facet_counts_of(&self, docs: &[u32]) -> Option<FacetCounts> {
+        self.index.facets_loaded.then(|| self.facet_counts(docs))
+    }
+
+    fn facet_counts(&self, hits: &[u32]) -> FacetCounts {
         if hits.is_empty() {
             // Nothing to count (and the buffers below would be sized to every value for it).
             return FacetCounts::default();
@@ -1523,8 +1686,8 @@ impl Engine {
         let mut count = |col: &Column| -> Vec<(u32, u32)> {
             counts.clear();
             counts.resize(col.values.len(), 0);
-            for h in hits {
-                for &o in col.of(h.doc) {
+            for &h in hits {
+                for &o in col.of(h) {
                     counts[o as usize] += 1;
                 }
             }
@@ -1552,8 +1715,8 @@ impl Engine {
             out.listed = named(col, list);
         }
         let mut links = [0u32; 5];
-        for h in hits {
-            let mask = facets.link_kinds.get(h.doc as usize).copied().unwrap_or(0);
+        for &h in hits {
+            let mask = facets.link_kinds.get(h as usize).copied().unwrap_or(0);
             for (k, n) in links.iter_mut().enumerate() {
                 *n += u32::from(mask >> k & 1);
             }
@@ -1567,8 +1730,8 @@ impl Engine {
             let counts = name_counts;
             counts.resize(col.values.len(), 0);
             let mut seen: Vec<u32> = Vec::new();
-            for h in hits {
-                for &o in col.of(h.doc) {
+            for &h in hits {
+                for &o in col.of(h) {
                     if let Some(c) = counts.get_mut(o as usize) {
                         seen.extend((*c == 0).then_some(o));
                         *c += 1;
@@ -1590,8 +1753,8 @@ impl Engine {
             counts.clear();
             counts.resize(model.topics.len(), 0);
             let columns = &self.index.topic_columns;
-            for h in hits {
-                if let Some(&(t, s)) = columns.get(h.doc as usize) {
+            for &h in hits {
+                if let Some(&(t, s)) = columns.get(h as usize) {
                     counts[t as usize] += 1;
                     if let Some(c) = counts.get_mut(s as usize) {
                         *c += 1;
