@@ -40,8 +40,9 @@ pub struct ResultsModel {
     pub millis: f64,
     /// Rows shown.
     pub items: Vec<Item>,
-    /// Facet counts.
-    pub facets: FacetCounts,
+    /// Every matching paper, in no particular order: facet counts are counted over them after
+    /// the results are painted (see [`facets`]), and the paper map marks them.
+    pub matching: std::sync::Arc<[u32]>,
     /// Notices about the query.
     pub notices: Vec<String>,
     /// "Did you mean".
@@ -83,7 +84,11 @@ fn request(view: &ViewState, limit: usize) -> Request<'_> {
 pub fn results(view: &ViewState) -> Option<ResultsModel> {
     with_engine(|engine| {
         let started = now();
-        let r = engine.search(&request(view, view.shown()));
+        let mut req = request(view, view.shown());
+        // Facets are counted after the keystroke's frame, from `matching`.
+        req.facets = false;
+        req.matching = true;
+        let r = engine.search(&req);
         let shards = engine.index.take_missing();
         if !shards.is_empty() {
             super::want_files(shards);
@@ -131,7 +136,7 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             total: r.total,
             millis: now() - started,
             items,
-            facets: r.facets.unwrap_or_default(),
+            matching: r.matching.into(),
             notices: r.notices.iter().map(ToString::to_string).collect(),
             suggestion: r.suggestion,
             completions: r.completions,
@@ -142,6 +147,12 @@ pub fn results(view: &ViewState) -> Option<ResultsModel> {
             fetching_index: false,
         }
     })
+}
+
+/// Facet counts over a search's matching papers (empty until a sharded index's facets
+/// arrive).
+pub fn facets(matching: &[u32]) -> FacetCounts {
+    with_engine(|engine| engine.facet_counts_of(matching)).flatten().unwrap_or_default()
 }
 
 /// The files holding the papers of the page after the view's results ("Show more"), when

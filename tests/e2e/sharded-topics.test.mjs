@@ -83,9 +83,10 @@ test('sharded topics: the graph needs only the summary; the map view fetches the
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Paper map' }).click();
   await page.getByRole('img', { name: 'Paper map' }).waitFor();
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/paper-map.')), null, { timeout: 15000 });
-  // A dot under the pointer names its paper: the positions arrived and are drawn.
-  const frames = await page.evaluate(() => window.__papersiftMapFrames.length);
-  await page.waitForFunction((n) => window.__papersiftMapFrames.length > n, frames, { timeout: 15000 });
+  // The positions arrived and are drawn: a frame placed every paper (frames drawn before they
+  // came placed none).
+  const papers = manifest.papers;
+  await page.waitForFunction((n) => (window.__papersiftMapDots ?? []).includes(n), papers, { timeout: 15000 });
   assert.equal(fetched.count('paper-map'), 1, 'the map, once');
   assert.equal(fetched.count('topic-detail'), 0);
   assert.deepEqual(page.errors, []);

@@ -13,6 +13,7 @@ use super::result_list::ResultList;
 use super::status_line::StatusLine;
 use super::trends_panel::TrendsPanel;
 use super::view_tabs::ViewTabs;
+use crate::engine::search::FacetCounts;
 use crate::ui::model::{self, ResultsModel};
 use crate::ui::{Ctx, Load};
 use crate::viewstate::View;
@@ -33,6 +34,33 @@ pub fn AppBody() -> impl IntoView {
         ctx.extras.track();
         ctx.view.with(model::results).unwrap_or_default()
     });
+    // Facet counts follow the results one frame later: a keystroke's frame paints the results
+    // without waiting for them (they cost about as much as the search itself on a large result
+    // set), and they are counted in the task after it, only for the latest results when keys
+    // come faster than frames.
+    let facets = RwSignal::new(FacetCounts::default());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        ctx.extras.track();
+        let matching = results.with(|r| r.matching.clone());
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if generation.try_get_value() != Some(mine) {
+                        return;
+                    }
+                    let latest = model::facets(&matching);
+                    if facets.try_with_untracked(|f| *f != latest) == Some(true) {
+                        facets.set(latest);
+                    }
+                },
+                std::time::Duration::ZERO,
+            )
+        });
+    });
+    let facets = facets.read_only();
     // Once every paper of the page is shown, the next page's are fetched ahead (large indexes).
     Effect::new(move |_| {
         if results.with(|r| r.pending == 0 && !r.fetching_index && !r.items.is_empty() && r.total > r.items.len()) {
@@ -47,15 +75,15 @@ pub fn AppBody() -> impl IntoView {
     let results_pane = move || {
         view! {
             <div class="columns">
-                <FilterPanel results=results/>
+                <FilterPanel facets=facets/>
                 <main id="main" class="results-pane" aria-labelledby="status">
                     <ViewTabs/>
                     {move || match ctx.view.with(|v| v.view) {
-                        View::Topics => Some(view! { <PaperMap results=results mode=View::Topics/> <TrendsPanel/> }.into_any()),
-                        View::Map => Some(view! { <PaperMap results=results mode=View::Map/> }.into_any()),
+                        View::Topics => Some(view! { <PaperMap results=results facets=facets mode=View::Topics/> <TrendsPanel/> }.into_any()),
+                        View::Map => Some(view! { <PaperMap results=results facets=facets mode=View::Map/> }.into_any()),
                         View::List | View::Reading => None,
                     }}
-                    <StatusLine results=results/>
+                    <StatusLine results=results facets=facets/>
                     <Show when=move || results.with(|r| r.total > 0)>
                         <ExportMenu label="Export results" file_stem="papersift-results" items=result_ids/>
                     </Show>

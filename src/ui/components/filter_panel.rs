@@ -8,7 +8,7 @@ use crate::viewstate::ViewState;
 use leptos::prelude::*;
 
 use super::status_line::link_name;
-use crate::ui::model::ResultsModel;
+use crate::engine::search::FacetCounts;
 use crate::ui::{with_engine, Ctx};
 
 /// Which filter a facet edits.
@@ -141,30 +141,10 @@ fn FacetGroup(
 /// The panel.
 #[component]
 pub fn FilterPanel(
-    /// The current results (for facet counts).
-    results: Memo<ResultsModel>,
+    /// Facet counts over the current results (a frame behind them).
+    facets: ReadSignal<FacetCounts>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    // The counts shown follow the results one frame later: a keystroke's frame paints the
-    // results without waiting for the panel, which is updated in the task after it (and only
-    // with the latest counts when keys come faster than frames).
-    let facets = RwSignal::new(results.with_untracked(|r| r.facets.clone()));
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let latest = results.with(|r| r.facets.clone());
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    if generation.try_get_value() == Some(mine) && facets.with_untracked(|f| *f != latest) {
-                        facets.set(latest);
-                    }
-                },
-                std::time::Duration::ZERO,
-            )
-        });
-    });
     let links = move || facets.with(|f| f.links.iter().map(|&(k, c)| (k.name().to_string(), c)).collect());
     // Top topics only (subtopic counts are for the graph); labels come from the model.
     let topics = move || {

@@ -11,7 +11,8 @@
 //! visible ones are touched. A click opens the paper under the pointer.
 //!
 //! Both: the wheel, a drag or the buttons zoom and pan; hover names what is under the
-//! pointer; frame times go to `window.__papersiftMapFrames` for the benchmarks. Canvas rather
+//! pointer; frame times go to `window.__papersiftMapFrames` for the benchmarks, and the papers
+//! each frame placed to `window.__papersiftMapDots` for the tests. Canvas rather
 //! than SVG: one drawing routine instead of a DOM node per shape keeps the wasm bundle small
 //! and 75k papers smooth. Keyboard users filter by topic in the filter panel.
 
@@ -21,7 +22,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use super::perf;
 use super::result_item::paper_view;
 use super::topic_chip::topic_view;
-use crate::engine::search::Request;
+use crate::engine::search::FacetCounts;
 use crate::ui::model::ResultsModel;
 use crate::ui::pan_zoom::{PanZoom, ZoomButtons};
 use crate::ui::{with_engine, Ctx};
@@ -105,29 +106,6 @@ fn disc_at(data: &MapData, mx: f64, my: f64, zoom: f64) -> Option<u32> {
         }
     }
     best.map(|b| b.1)
-}
-
-/// Papers matching the view's query and filters (`None`: all of them).
-fn matching(view: &crate::viewstate::ViewState) -> Option<Vec<bool>> {
-    if view.q.trim().is_empty() && view.filters.is_empty() {
-        return None;
-    }
-    with_engine(|e| {
-        let mut req = Request::new(&view.q);
-        req.filters = view.filters.clone();
-        req.limit = e.index.len() as usize;
-        req.facets = false;
-        let r = e.search(&req);
-        // A sharded index may need shards for this query: fetched, then this recomputes.
-        crate::ui::want_files(e.index.take_missing());
-        let mut mask = vec![false; e.index.len() as usize];
-        for h in r.hits {
-            if let Some(m) = mask.get_mut(h.doc as usize) {
-                *m = true;
-            }
-        }
-        mask
-    })
 }
 
 /// A topic's colour: hues spread by the golden angle so neighbours differ.
@@ -353,6 +331,8 @@ fn plot(
 pub fn PaperMap(
     /// The current results (topic counts shade the graph).
     results: Memo<ResultsModel>,
+    /// Facet counts over them (topic counts shade the graph).
+    facets: ReadSignal<FacetCounts>,
     /// Which of the two to draw.
     mode: View,
 ) -> impl IntoView {
@@ -362,16 +342,28 @@ pub fn PaperMap(
         ctx.extras.track();
         map_data(mode)
     });
-    // The paper map needs every matching paper; the graph only the counts it already has.
-    let mask = Memo::new(move |_| {
-        ctx.extras.track();
+    // The paper map marks every matching paper (the search's own set; the previous one
+    // while a sharded index fetches what a new word needs); the graph only needs the counts.
+    let mask = Memo::new(move |prev: Option<&Option<Vec<bool>>>| {
         if mode != View::Map {
             return None;
         }
-        ctx.view.with(|v| {
-            let mut v = v.without_notes();
-            v.paper = None;
-            matching(&v)
+        let everything = ctx.view.with(|v| v.q.trim().is_empty() && v.filters.is_empty());
+        results.with(|r| {
+            if r.fetching_index {
+                return prev.cloned().flatten();
+            }
+            if everything {
+                return None;
+            }
+            let n = with_engine(|e| e.index.len() as usize).unwrap_or(0);
+            let mut mask = vec![false; n];
+            for &d in r.matching.iter() {
+                if let Some(m) = mask.get_mut(d as usize) {
+                    *m = true;
+                }
+            }
+            Some(mask)
         })
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -395,20 +387,16 @@ pub fn PaperMap(
                 .with_untracked(|v| (!v.q.trim().is_empty() || !v.filters.is_empty(), v.filters.topics.clone()));
             let ms = data.try_with_untracked(|d| {
                 mask.try_with_untracked(|m| {
-                    results.try_with_untracked(|r| {
-                        let frame = Frame {
-                            mode,
-                            mask: m.as_deref(),
-                            filtering,
-                            counts: &r.facets.topics,
-                            selected: &selected,
-                        };
-                        draw(&c, d, &frame, vp)
+                    facets.try_with_untracked(|f| {
+                        let frame =
+                            Frame { mode, mask: m.as_deref(), filtering, counts: &f.topics, selected: &selected };
+                        draw(&c, d, &frame, vp).map(|ms| (ms, d.points.len()))
                     })
                 })
             });
-            if let Some(ms) = ms.flatten().flatten().flatten() {
+            if let Some((ms, dots)) = ms.flatten().flatten().flatten() {
                 perf::push("__papersiftMapFrames", ms);
+                perf::push("__papersiftMapDots", dots as f64);
             }
         });
     };
@@ -416,7 +404,7 @@ pub fn PaperMap(
         pz.live.track();
         data.track();
         mask.track();
-        results.track();
+        facets.track();
         canvas.track();
         schedule();
     });
@@ -467,7 +455,7 @@ pub fn PaperMap(
     let describe_topic = move |t: u32| {
         data.with_untracked(|d| d.discs.get(t as usize).map(|disc| (disc.label.clone(), disc.size))).map(
             |(label, size)| {
-                let matched = results.with_untracked(|r| r.facets.topics.iter().find(|c| c.0 == t).map_or(0, |c| c.1));
+                let matched = facets.with_untracked(|f| f.topics.iter().find(|c| c.0 == t).map_or(0, |c| c.1));
                 format!("{label} — {size} papers, {matched} matching")
             },
         )

@@ -2,7 +2,7 @@
 //! link; the active filters (each removable, with clear-all) and the sort order.
 
 use crate::engine::corpus::LinkKind;
-use crate::engine::search::Sort;
+use crate::engine::search::{FacetCounts, Sort};
 use crate::viewstate::{format_date, ViewState};
 use leptos::prelude::*;
 
@@ -83,6 +83,8 @@ pub fn link_name(k: LinkKind) -> &'static str {
 pub fn StatusLine(
     /// The current results.
     results: Memo<ResultsModel>,
+    /// Facet counts over them (the listing date of an unfiltered listing).
+    facets: ReadSignal<FacetCounts>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let summary = move || {
@@ -96,7 +98,7 @@ pub fn StatusLine(
             return "Searching…".to_string();
         }
         if r.empty_query && !filtered {
-            let listed = r.facets.listed.first().map(|(l, _)| format!(", listed {l}")).unwrap_or_default();
+            let listed = facets.with(|f| f.listed.first().map(|(l, _)| format!(", listed {l}")).unwrap_or_default());
             format!("{papers} papers{listed}")
         } else {
             let noun = if r.total == 1 { "result" } else { "results" };
