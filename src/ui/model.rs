@@ -160,7 +160,9 @@ pub fn facets(matching: &[u32]) -> FacetCounts {
 pub fn next_page_files(view: &ViewState) -> Vec<crate::engine::index::manifest::FileEntry> {
     with_engine(|engine| {
         let shown = view.shown();
-        let r = engine.search(&request(view, shown + crate::viewstate::PAGE));
+        let mut req = request(view, shown + crate::viewstate::PAGE);
+        req.facets = false;
+        let r = engine.search(&req);
         if !engine.index.take_missing().is_empty() {
             return Vec::new();
         }

@@ -765,20 +765,6 @@ impl<'a> BitReader<'a> {
     /// Reads a Rice-coded value (≥ 1); `None` past the end or on an absurd quotient.
     #[inline(always)]
     fn rice(&mut self, k: u8) -> Option<u64> {
-        // Fast path: the whole code (the zeros, the one, the k low bits) is in the
-        // accumulator, so one refill serves it (most gaps take a few bits of the 57 or more
-        // a refill leaves, away from a list's end). Bits past `n` are zero, so a one found
-        // before `n` is the code's.
-        self.refill();
-        let zeros = self.acc.leading_zeros();
-        let width = zeros + 1 + u32::from(k);
-        if zeros < self.n && width <= self.n {
-            let rest = (self.acc << zeros) << 1;
-            let low = if k == 0 { 0 } else { rest >> (64 - u32::from(k)) };
-            self.acc = rest << k;
-            self.n -= width;
-            return Some(((u64::from(zeros) << k) | low) + 1);
-        }
         let mut q = 0u64;
         loop {
             self.refill();

@@ -415,6 +415,44 @@ fn code_tf(code: u8, norm: &[f32; 3], keep: &[f32; 3]) -> f32 {
     }
 }
 
+/// How [`Engine::score_unit`] treats the papers a unit's postings reach.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UnitPass {
+    /// Scores them all.
+    Score,
+    /// Scores those that then match every group; only counts the others (a pruned last
+    /// unit, see [`Engine::score`]).
+    CountUnlessFull,
+    /// Scores the papers that do not match every group: after a
+    /// [`UnitPass::CountUnlessFull`] pass, with its marks taken back, those it only counted.
+    ScoreUnlessFull,
+}
+
+/// What scoring one unit works with: the accumulators, the decoding buffer, the filter, and
+/// the group table that says whether a paper's bits match every group.
+struct UnitScoring<'s, 'a> {
+    acc: &'s mut Accumulators<'a>,
+    docs: &'s mut Vec<u32>,
+    allowed: Option<&'s [bool]>,
+    n_docs: u32,
+    dense: bool,
+    table: &'s [u8],
+    groups: u8,
+}
+
+impl UnitScoring<'_, '_> {
+    /// How many papers (up to `cap`) match every group once `extra` bits are added to theirs.
+    fn full_matches(&self, extra: u64, cap: usize) -> usize {
+        let acc = &self.acc;
+        let full = |b: u64| self.table.get(((b | extra) & 0xff) as usize) == Some(&self.groups);
+        if self.dense {
+            acc.bits.iter().filter(|&&b| b != 0 && full(b)).take(cap).count()
+        } else {
+            acc.touched.iter().filter(|&&d| full(acc.bits[d as usize])).take(cap).count()
+        }
+    }
+}
+
 /// What [`Accumulators::collect`] needs to place a paper in its tier.
 struct Tiers {
     groups: usize,
@@ -463,22 +501,6 @@ impl Accumulators<'_> {
         }
         self.bits[d] |= term.bit;
         self.scores[d] += contribution;
-    }
-
-    /// [`Self::add`] for a paper the unit already marked without scoring it (its best term
-    /// of the unit reset to 0 beforehand).
-    #[inline(always)]
-    fn complete(&mut self, term: &TermScore, allowed: Option<&[bool]>, doc: u32, tf: f32) {
-        let d = doc as usize;
-        if tf <= 0.0 || allowed.is_some_and(|a| !a[d]) {
-            return;
-        }
-        let contribution = term.idf * (tf * term.lift / (term.k1 + tf));
-        let best = self.unit_best[d];
-        if contribution > best {
-            self.scores[d] += contribution - best;
-            self.unit_best[d] = contribution;
-        }
     }
 
     /// Turns a touched paper's bits and score into a hit (when it matches a group) and resets
@@ -1254,7 +1276,6 @@ impl Engine {
             unit_best: &mut s.unit_best,
             touched: &mut s.touched,
         };
-        let norms: &[[f32; 3]] = &self.norms;
         // How many groups a set of match bits satisfies: a table over the bits when the query
         // has few units (the usual case), so a paper costs one lookup.
         let count_groups =
@@ -1266,119 +1287,41 @@ impl Engine {
         let mut pruned_any = false;
         let groups = c.groups.len() as u8;
         let is_full = |bits: u64| table.get(bits as usize) == Some(&groups);
-        // The weights of one term of a unit's, from its list's length.
-        let term_score = |t: &TermRef, unit: &Unit, ui: usize, listed: usize| {
-            let df = if t.idf_df > 0 { t.idf_df } else { listed as u32 };
-            let idf = Bm25f::idf(n_docs, df) * t.weight;
-            let (k1, shared) = (self.params.k1, unit.terms.len() > 1);
-            TermScore { bit: 1u64 << ui, idf, k1, lift: k1 + 1.0, dense, shared }
-        };
+        let mut scoring = UnitScoring { acc: &mut acc, docs: &mut docs, allowed, n_docs, dense, table: &table, groups };
         for (ui, unit) in c.units.iter().enumerate() {
             if unit.deferred {
                 continue;
             }
             let bit = 1u64 << ui;
-            let keep = field_keep(unit.field_mask);
             // Pruning needs the table (at most 8 units), every other unit already scored, and
             // enough papers holding the other words to fill the page.
-            let could_fill = |needed: usize| {
-                let candidate = |b: &u64| is_full(b | bit);
-                let candidates = if dense {
-                    acc.bits.iter().filter(|b| candidate(b)).take(needed).count()
-                } else {
-                    acc.touched.iter().filter(|&&d| candidate(&acc.bits[d as usize])).take(needed).count()
-                };
-                candidates >= needed
-            };
-            let pruned = Some(ui) == last && table.len() == 256 && prune.is_some_and(could_fill);
+            let pruned = Some(ui) == last
+                && table.len() == 256
+                && prune.is_some_and(|needed| scoring.full_matches(bit, needed) >= needed);
             pruned_any |= pruned;
-            for t in &unit.terms {
-                let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
-                let term = term_score(t, unit, ui, docs.len());
-                if pruned && codes.len() == docs.len() {
-                    // Whether a field's occurrences count (its pseudo tf is then above 0, as
-                    // every length norm is): read from the code, with no norm to load.
-                    let live = |f: usize| keep[f] > 0.0 && self.params.weight[f] > 0.0;
-                    let live = [live(0), live(1), live(2)];
-                    for (&doc, &code) in docs.iter().zip(codes) {
-                        let d = doc as usize;
-                        let Some(&had) = acc.bits.get(d) else { continue };
-                        let marked = had | bit;
-                        if is_full(marked) {
-                            let Some(norm) = norms.get(d) else { continue };
-                            acc.add(&term, allowed, doc, code_tf(code, norm, &keep));
-                            continue;
-                        }
-                        // Never a full match: counted, not scored.
-                        let counts =
-                            if code < 128 { code & 3 != 0 && live[0] || code >> 2 != 0 && live[1] } else { live[2] };
-                        if counts && allowed.is_none_or(|a| a[d]) {
-                            if !dense && had == 0 {
-                                acc.touched.push(doc);
-                            }
-                            acc.bits[d] = marked;
-                        }
-                    }
-                } else if codes.len() == docs.len() {
-                    // One byte per posting (no escaped frequencies): the common, fast case.
-                    for (&doc, &code) in docs.iter().zip(codes) {
-                        let Some(norm) = norms.get(doc as usize) else { continue };
-                        acc.add(&term, allowed, doc, code_tf(code, norm, &keep));
-                    }
-                } else if let Ok(tfs) = self.list(t.source).frequencies(codes, docs.len()) {
-                    for (&doc, &tf) in docs.iter().zip(&tfs) {
-                        acc.add(&term, allowed, doc, self.pseudo_tf(doc, tf, unit.field_mask));
-                    }
-                }
-            }
+            self.score_unit(&mut scoring, unit, ui, if pruned { UnitPass::CountUnlessFull } else { UnitPass::Score });
         }
         if let (Some(ui), Some(needed)) = (last.filter(|_| pruned_any), prune) {
-            let full = if dense {
-                acc.bits.iter().filter(|&&b| is_full(b)).take(needed).count()
-            } else {
-                acc.touched.iter().filter(|&&d| is_full(acc.bits[d as usize])).take(needed).count()
-            };
-            if full < needed {
+            if scoring.full_matches(0, needed) < needed {
+                let acc = &mut scoring.acc;
                 // Fewer papers than the page match everything: the page goes on with papers
-                // the last unit only counted, so they get its part after all (the same sums
-                // in the same order as unpruned scoring: the unit's best term starts from 0).
-                let (unit, bit) = (&c.units[ui], 1u64 << ui);
-                let counted_only = |b: u64| b & bit != 0 && !is_full(b);
+                // the last unit only counted, so they get its part after all. Their mark is
+                // taken back and the unit scores them as if for the first time (the same sums
+                // in the same order as unpruned scoring).
+                let bit = 1u64 << ui;
+                let reset = |d: usize, acc: &mut Accumulators<'_>| {
+                    if !is_full(acc.bits[d]) {
+                        acc.bits[d] &= !bit;
+                    }
+                };
                 if dense {
-                    for d in 0..n {
-                        if counted_only(acc.bits[d]) {
-                            acc.unit_best[d] = 0.0;
-                        }
-                    }
+                    (0..n).for_each(|d| reset(d, acc));
                 } else {
-                    for &d in acc.touched.iter() {
-                        if counted_only(acc.bits[d as usize]) {
-                            acc.unit_best[d as usize] = 0.0;
-                        }
+                    for i in 0..acc.touched.len() {
+                        reset(acc.touched[i] as usize, acc);
                     }
                 }
-                let keep = field_keep(unit.field_mask);
-                for t in &unit.terms {
-                    let Ok(codes) = self.list(t.source).doc_ids_into(t.ordinal, n_docs, &mut docs) else { continue };
-                    let term = term_score(t, unit, ui, docs.len());
-                    let tfs = if codes.len() == docs.len() {
-                        None
-                    } else {
-                        let Ok(tfs) = self.list(t.source).frequencies(codes, docs.len()) else { continue };
-                        Some(tfs)
-                    };
-                    for (i, &doc) in docs.iter().enumerate() {
-                        let d = doc as usize;
-                        if !acc.bits.get(d).is_some_and(|&b| counted_only(b)) {
-                            continue;
-                        }
-                        let tf = match &tfs {
-                            None => norms.get(d).map_or(0.0, |norm| code_tf(codes[i], norm, &keep)),
-                            Some(tfs) => self.pseudo_tf(doc, tfs[i], unit.field_mask),
-                        };
-                        acc.complete(&term, allowed, doc, tf);
-                    }
-                }
+                self.score_unit(&mut scoring, &c.units[ui], ui, UnitPass::ScoreUnlessFull);
             }
         }
         s.docs = docs;
@@ -1403,6 +1346,59 @@ impl Engine {
             acc.touched.clear();
         }
         hits
+    }
+
+    /// Adds one unit's postings to the accumulators, as `pass` says.
+    fn score_unit(&self, sc: &mut UnitScoring<'_, '_>, unit: &Unit, ui: usize, pass: UnitPass) {
+        let bit = 1u64 << ui;
+        let keep = field_keep(unit.field_mask);
+        let norms: &[[f32; 3]] = &self.norms;
+        for t in &unit.terms {
+            let list = self.list(t.source);
+            let Ok(codes) = list.doc_ids_into(t.ordinal, sc.n_docs, sc.docs) else { continue };
+            let df = if t.idf_df > 0 { t.idf_df } else { sc.docs.len() as u32 };
+            let idf = Bm25f::idf(sc.n_docs, df) * t.weight;
+            let (k1, shared, dense) = (self.params.k1, unit.terms.len() > 1, sc.dense);
+            let term = TermScore { bit, idf, k1, lift: k1 + 1.0, dense, shared };
+            // One byte per posting (no escaped frequencies) is the common, fast case.
+            let escaped = if codes.len() == sc.docs.len() {
+                None
+            } else {
+                let Ok(tfs) = list.frequencies(codes, sc.docs.len()) else { continue };
+                Some(tfs)
+            };
+            let acc = &mut *sc.acc;
+            for (i, &doc) in sc.docs.iter().enumerate() {
+                let d = doc as usize;
+                let Some(&had) = acc.bits.get(d) else { continue };
+                let full = || sc.table.get(((had | bit) & 0xff) as usize) == Some(&sc.groups);
+                let counted_only = match pass {
+                    UnitPass::Score => false,
+                    UnitPass::CountUnlessFull => !full(),
+                    // Those scored already are full matches.
+                    UnitPass::ScoreUnlessFull if full() => continue,
+                    UnitPass::ScoreUnlessFull => false,
+                };
+                let tf = match &escaped {
+                    None => match (norms.get(d), codes.get(i)) {
+                        (Some(norm), Some(&code)) => code_tf(code, norm, &keep),
+                        _ => continue,
+                    },
+                    Some(tfs) => tfs.get(i).map_or(0.0, |&tf| self.pseudo_tf(doc, tf, unit.field_mask)),
+                };
+                if counted_only {
+                    // Never a full match: counted, not scored.
+                    if tf > 0.0 && sc.allowed.is_none_or(|a| a[d]) {
+                        if !dense && had == 0 {
+                            acc.touched.push(doc);
+                        }
+                        acc.bits[d] = had | bit;
+                    }
+                } else {
+                    acc.add(&term, sc.allowed, doc, tf);
+                }
+            }
+        }
     }
 
     /// The papers where a phrase occurs, sorted, each with its BM25F score: the phrase's

@@ -51,10 +51,9 @@ pub fn AppBody() -> impl IntoView {
                     if generation.try_get_value() != Some(mine) {
                         return;
                     }
-                    let latest = model::facets(&matching);
-                    if facets.try_with_untracked(|f| *f != latest) == Some(true) {
-                        facets.set(latest);
-                    }
+                    // (Each facet's list is keyed by value, so setting equal counts again
+                    // changes no element.)
+                    facets.try_set(model::facets(&matching));
                 },
                 std::time::Duration::ZERO,
             )
