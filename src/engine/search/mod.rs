@@ -415,6 +415,10 @@ fn code_tf(code: u8, norm: &[f32; 3], keep: &[f32; 3]) -> f32 {
     }
 }
 
+/// A pruned last unit (see [`Engine::score`]) must be expected to leave this many times the
+/// page of full matches.
+const PRUNE_MARGIN: usize = 2;
+
 /// How [`Engine::score_unit`] treats the papers a unit's postings reach.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum UnitPass {
@@ -423,9 +427,6 @@ enum UnitPass {
     /// Scores those that then match every group; only counts the others (a pruned last
     /// unit, see [`Engine::score`]).
     CountUnlessFull,
-    /// Scores the papers that do not match every group: after a
-    /// [`UnitPass::CountUnlessFull`] pass, with its marks taken back, those it only counted.
-    ScoreUnlessFull,
 }
 
 /// What scoring one unit works with: the accumulators, the decoding buffer, the filter, and
@@ -441,15 +442,20 @@ struct UnitScoring<'s, 'a> {
 }
 
 impl UnitScoring<'_, '_> {
-    /// How many papers (up to `cap`) match every group once `extra` bits are added to theirs.
-    fn full_matches(&self, extra: u64, cap: usize) -> usize {
+    /// How many papers (up to `cap`) match every group once `extra` bits are added to theirs,
+    /// counting one paper in `stride` (times `stride`: an estimate, unless `stride` is 1).
+    fn full_matches(&self, extra: u64, cap: usize, stride: usize) -> usize {
         let acc = &self.acc;
         let full = |b: u64| self.table.get(((b | extra) & 0xff) as usize) == Some(&self.groups);
-        if self.dense {
-            acc.bits.iter().filter(|&&b| b != 0 && full(b)).take(cap).count()
-        } else {
-            acc.touched.iter().filter(|&&d| full(acc.bits[d as usize])).take(cap).count()
+        let (cap, len) = (cap.div_ceil(stride), if self.dense { acc.bits.len() } else { acc.touched.len() });
+        let (mut seen, mut i) = (0, 0);
+        while i < len && seen < cap {
+            let d = if self.dense { i } else { acc.touched[i] as usize };
+            let b = acc.bits[d];
+            seen += usize::from(b != 0 && full(b));
+            i += stride.max(1);
         }
+        seen * stride
     }
 }
 
@@ -675,7 +681,10 @@ impl Engine {
                 && compiled.units.len() <= 8;
             let prune =
                 (tiered && req.sort == Sort::Relevance && needed > 0 && compiled.excluded.is_empty()).then_some(needed);
-            let mut hits = self.score(&compiled, allowed.as_deref(), prune);
+            let (mut hits, short) = self.score(&compiled, allowed.as_deref(), prune);
+            if short {
+                hits = self.score(&compiled, allowed.as_deref(), None).0;
+            }
             self.drop_excluded(&compiled, &mut hits);
             hits
         };
@@ -1227,10 +1236,11 @@ impl Engine {
     /// that will not match every group whatever it adds (they still count, and their
     /// facets): its postings are most of a typed query's work (a word's first letters reach
     /// 120k postings at 75k papers), and most of them fall on papers missing some other word.
-    /// It is not done when fewer papers than the page hold every other word; when fewer than
-    /// the page then match everything, the papers it only counted are scored after all. The
-    /// page is the one unpruned scoring gives; the scores of hits below it may lack a part.
-    fn score(&self, c: &Compiled, allowed: Option<&[bool]>, prune: Option<usize>) -> Vec<Hit> {
+    /// It is done only when the papers holding every other word are likely to fill the page
+    /// with full matches; when fewer than the page then match everything, the second value
+    /// says so and the caller scores again without pruning. The page is thus the one unpruned
+    /// scoring gives; the scores of hits below it may lack a part.
+    fn score(&self, c: &Compiled, allowed: Option<&[bool]>, prune: Option<usize>) -> (Vec<Hit>, bool) {
         let n = self.index.len() as usize;
         let mut guard = self.scratch.borrow_mut();
         let s = &mut *guard;
@@ -1286,44 +1296,41 @@ impl Engine {
         // Whether the last unit only counted the papers that could not match everything.
         let mut pruned_any = false;
         let groups = c.groups.len() as u8;
-        let is_full = |bits: u64| table.get(bits as usize) == Some(&groups);
         let mut scoring = UnitScoring { acc: &mut acc, docs: &mut docs, allowed, n_docs, dense, table: &table, groups };
         for (ui, unit) in c.units.iter().enumerate() {
             if unit.deferred {
                 continue;
             }
             let bit = 1u64 << ui;
-            // Pruning needs the table (at most 8 units), every other unit already scored, and
-            // enough papers holding the other words to fill the page.
+            // Pruning needs the table (at most 8 units) and every other unit already scored,
+            // and pays when the papers holding every other word, thinned by the share of
+            // papers the unit reaches, are likely to fill the page several times over: if
+            // they do not fill it, the papers only counted are scored again after all (their
+            // lists decoded twice).
             let pruned = Some(ui) == last
                 && table.len() == 256
-                && prune.is_some_and(|needed| scoring.full_matches(bit, needed) >= needed);
+                && prune.is_some_and(|needed| {
+                    let reach: u64 = unit
+                        .terms
+                        .iter()
+                        .map(|t| u64::from(self.list(t.source).doc_freq(t.ordinal).unwrap_or(0)))
+                        .sum();
+                    // Expected full matches: candidates · min(1, reach / n), against the margin.
+                    let (reach, n) = (reach.clamp(1, n as u64) as usize, n.max(1));
+                    let wanted = PRUNE_MARGIN * needed;
+                    // An estimate from one paper in 16 of a large set is enough to decide on
+                    // (a whole pass over 75k papers' bits costs a fifth of a short query).
+                    let pool = if dense { n } else { scoring.acc.touched.len() };
+                    let stride = if pool > 1 << 14 { 16 } else { 1 };
+                    let cap = wanted.saturating_mul(n).div_ceil(reach);
+                    scoring.full_matches(bit, cap, stride).saturating_mul(reach) >= wanted.saturating_mul(n)
+                });
             pruned_any |= pruned;
             self.score_unit(&mut scoring, unit, ui, if pruned { UnitPass::CountUnlessFull } else { UnitPass::Score });
         }
-        if let (Some(ui), Some(needed)) = (last.filter(|_| pruned_any), prune) {
-            if scoring.full_matches(0, needed) < needed {
-                let acc = &mut scoring.acc;
-                // Fewer papers than the page match everything: the page goes on with papers
-                // the last unit only counted, so they get its part after all. Their mark is
-                // taken back and the unit scores them as if for the first time (the same sums
-                // in the same order as unpruned scoring).
-                let bit = 1u64 << ui;
-                let reset = |d: usize, acc: &mut Accumulators<'_>| {
-                    if !is_full(acc.bits[d]) {
-                        acc.bits[d] &= !bit;
-                    }
-                };
-                if dense {
-                    (0..n).for_each(|d| reset(d, acc));
-                } else {
-                    for i in 0..acc.touched.len() {
-                        reset(acc.touched[i] as usize, acc);
-                    }
-                }
-                self.score_unit(&mut scoring, &c.units[ui], ui, UnitPass::ScoreUnlessFull);
-            }
-        }
+        // Fewer papers than the page match everything: the papers the last unit only counted
+        // belong on the page, so the caller scores again without pruning.
+        let short = pruned_any && prune.is_some_and(|needed| scoring.full_matches(0, needed, 1) < needed);
         s.docs = docs;
         let mut hits = Vec::with_capacity(if dense { n / 4 } else { acc.touched.len() });
         let tiers = Tiers {
@@ -1345,7 +1352,7 @@ impl Engine {
             *acc.touched = touched;
             acc.touched.clear();
         }
-        hits
+        (hits, short)
     }
 
     /// Adds one unit's postings to the accumulators, as `pass` says.
@@ -1372,13 +1379,7 @@ impl Engine {
                 let d = doc as usize;
                 let Some(&had) = acc.bits.get(d) else { continue };
                 let full = || sc.table.get(((had | bit) & 0xff) as usize) == Some(&sc.groups);
-                let counted_only = match pass {
-                    UnitPass::Score => false,
-                    UnitPass::CountUnlessFull => !full(),
-                    // Those scored already are full matches.
-                    UnitPass::ScoreUnlessFull if full() => continue,
-                    UnitPass::ScoreUnlessFull => false,
-                };
+                let counted_only = pass == UnitPass::CountUnlessFull && !full();
                 let tf = match &escaped {
                     None => match (norms.get(d), codes.get(i)) {
                         (Some(norm), Some(&code)) => code_tf(code, norm, &keep),
