@@ -442,8 +442,8 @@ struct UnitScoring<'s, 'a> {
 }
 
 impl UnitScoring<'_, '_> {
-    /// How many papers (up to `cap`) match every group once `extra` bits are added to theirs,
-    /// counting one paper in `stride` (times `stride`: an estimate, unless `stride` is 1).
+    /// About how many papers (up to `cap`) match every group once `extra` bits are added to
+    /// theirs, counting one paper in `stride` (times `stride`).
     fn full_matches(&self, extra: u64, cap: usize, stride: usize) -> usize {
         let acc = &self.acc;
         let full = |b: u64| self.table.get(((b | extra) & 0xff) as usize) == Some(&self.groups);
@@ -1328,9 +1328,6 @@ impl Engine {
             pruned_any |= pruned;
             self.score_unit(&mut scoring, unit, ui, if pruned { UnitPass::CountUnlessFull } else { UnitPass::Score });
         }
-        // Fewer papers than the page match everything: the papers the last unit only counted
-        // belong on the page, so the caller scores again without pruning.
-        let short = pruned_any && prune.is_some_and(|needed| scoring.full_matches(0, needed, 1) < needed);
         s.docs = docs;
         let mut hits = Vec::with_capacity(if dense { n / 4 } else { acc.touched.len() });
         let tiers = Tiers {
@@ -1352,6 +1349,9 @@ impl Engine {
             *acc.touched = touched;
             acc.touched.clear();
         }
+        // Fewer papers than the page match everything: the papers the last unit only counted
+        // belong on the page, so the caller scores again without pruning.
+        let short = pruned_any && prune.is_some_and(|needed| hits.iter().filter(|h| h.full).count() < needed);
         (hits, short)
     }
 
