@@ -7,7 +7,7 @@ mod common;
 
 use papersift::engine::index::pairs::PairRule;
 use papersift::engine::index::BuildOptions;
-use papersift::engine::search::{Engine, Request, Results};
+use papersift::engine::search::{Engine, Request};
 
 fn engines(test: &str) -> (Engine, Engine) {
     let every = BuildOptions { phrase_pairs: Some(PairRule { min_docs: 1, min_word_docs: 0 }), ..Default::default() };
@@ -16,10 +16,6 @@ fn engines(test: &str) -> (Engine, Engine) {
     let (a, _) = common::engine_with(&[common::seed_dir()], &format!("{test}-pairs"), &every);
     let (b, _) = common::engine_with(&[common::seed_dir()], &format!("{test}-words"), &none);
     (a, b)
-}
-
-fn outcome(r: &Results) -> (usize, Vec<(u32, u32)>) {
-    (r.total, r.hits.iter().map(|h| (h.doc, h.score.to_bits())).collect())
 }
 
 /// Runs of 2–4 words from the start of each title and from the middle of each abstract.
@@ -70,7 +66,7 @@ fn phrases_find_the_same_papers_with_and_without_pair_lists() {
         let mut req = Request::new(q);
         req.limit = 50;
         let (a, b) = (pairs.search(&req), words.search(&req));
-        assert_eq!(outcome(&a), outcome(&b), "results for {q}");
+        assert_eq!(common::outcome(&a), common::outcome(&b), "results for {q}");
         with_hits += usize::from(a.total > 0);
     }
     assert!(with_hits > 300, "{with_hits} of {} phrases found papers", queries.len());

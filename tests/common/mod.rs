@@ -6,7 +6,13 @@ use std::path::{Path, PathBuf};
 use papersift::engine::corpus::{read_inputs, Corpus, Paper, ReadOptions};
 use papersift::engine::index::build::write_index;
 use papersift::engine::index::{build_index, BuildOptions, Index};
-use papersift::engine::search::Engine;
+use papersift::engine::search::{Engine, Results};
+
+/// What two searches must agree on: the number of results and the page, each hit's paper and
+/// exact score.
+pub fn outcome(r: &Results) -> (usize, Vec<(u32, u32)>) {
+    (r.total, r.hits.iter().map(|h| (h.doc, h.score.to_bits())).collect())
+}
 
 /// The repository root.
 pub fn root() -> PathBuf {

@@ -1304,9 +1304,8 @@ impl Engine {
             let bit = 1u64 << ui;
             // Pruning needs the table (at most 8 units) and every other unit already scored,
             // and pays when the papers holding every other word, thinned by the share of
-            // papers the unit reaches, are likely to fill the page several times over: if
-            // they do not fill it, the papers only counted are scored again after all (their
-            // lists decoded twice).
+            // papers the unit reaches, are likely to fill the page twice over: if the full
+            // matches then fall short of it, the whole search is scored again.
             let pruned = Some(ui) == last
                 && table.len() == 256
                 && prune.is_some_and(|needed| {
