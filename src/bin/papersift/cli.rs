@@ -61,6 +61,10 @@ enum Command {
         /// Seed for clustering and the map (to see how much topics vary with it)
         #[arg(long, hide = true)]
         topic_seed: Option<u64>,
+        /// Papers the topic model is fitted on: a larger corpus is fitted on a sample of this
+        /// many and every paper then placed in it, so memory follows the sample
+        #[arg(long, default_value_t = papersift::engine::topics::FIT_SAMPLE)]
+        topic_sample: usize,
         /// Index layout: `bundle` (whole files, fetched at start-up), `sharded` (the papers in
         /// chunks fetched as they are shown; the dictionary and postings in shards fetched by
         /// the queries that reach them) or `auto` (sharded above 2 MB of papers)
@@ -224,6 +228,7 @@ pub fn main() -> ExitCode {
             topics,
             smoothing,
             topic_seed,
+            topic_sample,
             layout,
             docs_per_chunk,
             shard_kb,
@@ -234,6 +239,7 @@ pub fn main() -> ExitCode {
                 smoothing,
                 threads: papersift::engine::topics::vectors::default_threads(),
                 seed: topic_seed.unwrap_or(TopicOptions::default().seed),
+                fit_sample: topic_sample.max(1),
                 ..TopicOptions::default()
             });
             let layout = match layout {

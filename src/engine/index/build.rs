@@ -355,7 +355,15 @@ pub fn build_streaming_into<E>(
             Some(o) => {
                 let (send, receive) = std::sync::mpsc::sync_channel::<Paper>(4096);
                 let wanted = move || going_on.load(std::sync::atomic::Ordering::SeqCst);
-                let model = scope.spawn(move || crate::engine::topics::compute_streaming(receive, o, wanted));
+                // A corpus past the topic model's sample goes to scratch files beside the
+                // postings' runs (not inside their folder, which goes when they are merged).
+                let scratch = options.spill.as_ref().map(|s| {
+                    let mut name = s.dir.clone().into_os_string();
+                    name.push("-topics");
+                    std::path::PathBuf::from(name)
+                });
+                let model = scope
+                    .spawn(move || crate::engine::topics::compute_streaming(receive, o, scratch.as_deref(), wanted));
                 (Some(send), Some(model))
             }
             None => (None, None),
@@ -377,20 +385,21 @@ pub fn build_streaming_into<E>(
         let stop = failed.is_some() || read_result.is_err();
         going_on.store(!stop, std::sync::atomic::Ordering::SeqCst);
         drop(to_topics);
-        let join = |model: Option<std::thread::ScopedJoinHandle<'_, Option<crate::engine::topics::TopicModel>>>| {
-            model.and_then(|m| m.join().expect("the topic model panicked"))
+        type Model = std::io::Result<Option<crate::engine::topics::TopicModel>>;
+        let join = |model: Option<std::thread::ScopedJoinHandle<'_, Model>>| -> Model {
+            model.map_or(Ok(None), |m| m.join().expect("the topic model panicked"))
         };
         if let Some(e) = failed {
-            join(topics);
+            let _ = join(topics);
             return Err(e);
         }
         if let Err(e) = read_result {
-            join(topics);
+            let _ = join(topics);
             return Ok(Err(e));
         }
         // The rest of the text index while the topic model finishes.
         let (mut manifest, mut out) = text.finish()?;
-        if let Some(model) = join(topics) {
+        if let Some(model) = join(topics)? {
             manifest.topic_detail_per_chunk = add_topics(&mut out, &model, &manifest, options)?;
         }
         manifest.files = out.finish();

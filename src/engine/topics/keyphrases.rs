@@ -276,7 +276,8 @@ pub fn mine(runs: &[Runs], text_of: impl Fn(usize) -> String, min_df: u32) -> Ph
     let mut keys: Vec<[u32; MAX_WORDS]> =
         frequent.iter().flat_map(|m| m.keys().copied()).filter(|k| !dropped.contains(k)).collect();
     keys.sort_unstable();
-    let ids: FxHashMap<[u32; MAX_WORDS], u32> = keys.iter().enumerate().map(|(i, k)| (*k, i as u32)).collect();
+    let terms: Vec<Vec<u32>> = keys.iter().map(|k| k.iter().copied().take_while(|&t| t != BREAK).collect()).collect();
+    let matcher = Matcher::new(&terms);
 
     // Second pass: occurrences per paper and display forms.
     let mut forms: Vec<FxHashMap<String, u32>> = vec![FxHashMap::default(); keys.len()];
@@ -286,41 +287,69 @@ pub fn mine(runs: &[Runs], text_of: impl Fn(usize) -> String, min_df: u32) -> Ph
     for (d, doc) in runs.iter().enumerate() {
         let text = text_of(d);
         let text = text.as_str();
-        let mut found: FxHashMap<u32, u32> = FxHashMap::default();
-        for n in 2..=MAX_WORDS {
-            for (i, w) in doc.terms.windows(n).enumerate() {
-                if w.contains(&BREAK) {
-                    continue;
-                }
-                if let Some(&p) = ids.get(&ngram_key(w)) {
-                    *found.entry(p).or_default() += 1;
-                    // The display form is settled by its first occurrences.
-                    if seen_forms[p as usize] >= 64 {
-                        continue;
-                    }
-                    seen_forms[p as usize] += 1;
-                    let (start, end) = (doc.spans[i].0 as usize, doc.spans[i + n - 1].1 as usize);
-                    if let Some(form) = text.get(start..end) {
-                        let form = display_form(form);
-                        if let Some(c) = forms[p as usize].get_mut(&form) {
-                            *c += 1;
-                        } else if forms[p as usize].len() < 16 {
-                            forms[p as usize].insert(form, 1);
-                        }
-                    }
+        let found = matcher.count(&doc.terms, |p, i, n| {
+            // The display form is settled by its first occurrences.
+            if seen_forms[p as usize] >= 64 {
+                return;
+            }
+            seen_forms[p as usize] += 1;
+            let (start, end) = (doc.spans[i].0 as usize, doc.spans[i + n - 1].1 as usize);
+            if let Some(form) = text.get(start..end) {
+                let form = display_form(form);
+                if let Some(c) = forms[p as usize].get_mut(&form) {
+                    *c += 1;
+                } else if forms[p as usize].len() < 16 {
+                    forms[p as usize].insert(form, 1);
                 }
             }
-        }
-        let mut found: Vec<(u32, u32)> = found.into_iter().collect();
-        found.sort_unstable();
+        });
         for &(p, _) in &found {
             df[p as usize] += 1;
         }
         per_doc.push(found);
     }
     let display = forms.into_iter().map(most_frequent).collect();
-    let terms = keys.iter().map(|k| k.iter().copied().take_while(|&t| t != BREAK).collect()).collect();
     Phrases { terms, display, df, per_doc }
+}
+
+/// Finds known phrases in a paper's word runs: the phrases mined from a corpus, looked for in
+/// its papers or (a model fitted on a sample) in papers outside it.
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    ids: FxHashMap<[u32; MAX_WORDS], u32>,
+}
+
+impl Matcher {
+    /// A matcher for phrases given as term ids, numbered by their place in `phrases`.
+    pub fn new(phrases: &[Vec<u32>]) -> Matcher {
+        let ids = phrases
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| (2..=MAX_WORDS).contains(&t.len()))
+            .map(|(i, t)| (ngram_key(t), i as u32))
+            .collect();
+        Matcher { ids }
+    }
+
+    /// Occurrences of each phrase in `terms` (runs with [`BREAK`]s), by phrase id;
+    /// `at(phrase, start, words)` hears each occurrence.
+    pub fn count(&self, terms: &[u32], mut at: impl FnMut(u32, usize, usize)) -> Vec<(u32, u32)> {
+        let mut found: FxHashMap<u32, u32> = FxHashMap::default();
+        for n in 2..=MAX_WORDS {
+            for (i, w) in terms.windows(n).enumerate() {
+                if w.contains(&BREAK) {
+                    continue;
+                }
+                if let Some(&p) = self.ids.get(&ngram_key(w)) {
+                    *found.entry(p).or_default() += 1;
+                    at(p, i, n);
+                }
+            }
+        }
+        let mut found: Vec<(u32, u32)> = found.into_iter().collect();
+        found.sort_unstable();
+        found
+    }
 }
 
 /// The most frequent of counted forms (ties: the smallest string), or "" when there are none.

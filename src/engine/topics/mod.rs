@@ -14,6 +14,7 @@
 
 pub mod acronyms;
 pub mod cluster;
+mod fold;
 pub mod keyphrases;
 pub mod layout;
 pub mod trends;
@@ -39,11 +40,18 @@ pub struct TopicOptions {
     pub threads: usize,
     /// Neighbours mixed into each paper's vector before clustering (0: none).
     pub smoothing: usize,
+    /// Papers a streamed build fits the model on: a larger corpus is fitted on a uniform
+    /// sample of this many and every paper then placed in it ([`compute_streaming`]).
+    pub fit_sample: usize,
 }
+
+/// The default [`TopicOptions::fit_sample`]: more papers than the 74,728-paper arXiv corpus,
+/// whose model is fitted on every paper; the sample's model takes about 1 GB.
+pub const FIT_SAMPLE: usize = 100_000;
 
 impl Default for TopicOptions {
     fn default() -> Self {
-        TopicOptions { topics: None, related: 8, seed: 0x5EED, threads: 1, smoothing: 10 }
+        TopicOptions { topics: None, related: 8, seed: 0x5EED, threads: 1, smoothing: 10, fit_sample: FIT_SAMPLE }
     }
 }
 
@@ -212,6 +220,8 @@ struct Analysed {
     /// Per paper: content-word runs for phrase mining.
     runs: Vec<Runs>,
     term_ids: FxHashMap<String, u32>,
+    /// Each surface word seen, (surface, acronym plural) → term id.
+    stems: FxHashMap<(String, bool), u32>,
 }
 
 /// The analysis of papers added one at a time (a build that streams its papers feeds it as
@@ -274,64 +284,117 @@ impl Analyser {
                 }
             };
             ids.push(id);
-            tokens.push(Token {
-                term: String::new(),
-                surface: key.0,
-                position: s.position,
-                start: s.start,
-                end: s.end,
-                joined: s.joined,
-            });
+            tokens.push(token_of(s.position, s.start, s.end, s.joined, key.0));
         }
-        let mut doc: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut run = Runs::default();
-        let mut prev: Option<(u32, usize)> = None;
-        for (t, &id) in tokens.iter().zip(ids.iter()) {
-            let term = terms[id as usize].as_str();
-            let numeric = term.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-            if !numeric {
-                // Title words say what the paper is about: they count twice.
-                *doc.entry(id).or_default() += if t.start < paper.title.len() { 2.0 } else { 1.0 };
-                let sc = &mut surface_counts[id as usize];
-                if let Some(c) = sc.get_mut(&t.surface) {
-                    *c += 1;
-                } else if sc.len() < 8 {
-                    sc.insert(t.surface.clone(), 1);
-                }
+        let (doc, run) = doc_of(paper, &text, tokens, ids, terms, |id, surface| {
+            let sc = &mut surface_counts[id as usize];
+            if let Some(c) = sc.get_mut(surface) {
+                *c += 1;
+            } else if sc.len() < 8 {
+                sc.insert(surface.to_string(), 1);
             }
-            if t.joined {
-                continue;
-            }
-            // A run continues only over adjacent words separated by spaces or hyphens.
-            let adjacent = prev.is_some_and(|(p, end)| {
-                p + 1 == t.position && text[end..t.start].chars().all(|c| c == ' ' || c == '-')
-            });
-            if !adjacent && run.terms.last().is_some_and(|&l| l != BREAK) {
-                run.terms.push(BREAK);
-                run.spans.push((0, 0));
-            }
-            if keyphrases::is_content_word(&t.surface, term) && !numeric {
-                run.terms.push(id);
-                run.spans.push((t.start as u32, t.end as u32));
-                prev = Some((t.position, t.end));
-            } else {
-                if run.terms.last().is_some_and(|&l| l != BREAK) {
-                    run.terms.push(BREAK);
-                    run.spans.push((0, 0));
-                }
-                prev = None;
-            }
-        }
-        let mut doc: Vec<(u32, f32)> = doc.into_iter().collect();
-        doc.sort_unstable_by_key(|p| p.0);
+        });
         counts.push(doc);
         runs.push(run);
     }
 
     fn finish(self) -> Analysed {
         let surfaces = self.surface_counts.into_iter().map(keyphrases::most_frequent).collect();
-        Analysed { terms: self.terms, surfaces, counts: self.counts, runs: self.runs, term_ids: self.term_ids }
+        Analysed {
+            terms: self.terms,
+            surfaces,
+            counts: self.counts,
+            runs: self.runs,
+            term_ids: self.term_ids,
+            stems: self.stems,
+        }
     }
+}
+
+/// A term outside a fitted model's vocabulary: it counts for nothing and breaks word runs.
+const UNKNOWN: u32 = u32::MAX - 1;
+
+fn token_of(position: u32, start: usize, end: usize, joined: bool, surface: String) -> Token {
+    Token { term: String::new(), surface, position, start, end, joined }
+}
+
+/// One paper's weighted term counts (by term id) and content-word runs, from its tokens and
+/// their term ids ([`UNKNOWN`] for words outside the vocabulary); `seen(id, surface)` hears
+/// every counted word as written.
+fn doc_of(
+    paper: &Paper,
+    text: &str,
+    tokens: &[Token],
+    ids: &[u32],
+    terms: &[String],
+    mut seen: impl FnMut(u32, &str),
+) -> (Vec<(u32, f32)>, Runs) {
+    let mut doc: FxHashMap<u32, f32> = FxHashMap::default();
+    let mut run = Runs::default();
+    let mut prev: Option<(u32, usize)> = None;
+    let end_run = |run: &mut Runs| {
+        if run.terms.last().is_some_and(|&l| l != BREAK) {
+            run.terms.push(BREAK);
+            run.spans.push((0, 0));
+        }
+    };
+    for (t, &id) in tokens.iter().zip(ids.iter()) {
+        let term = terms.get(id as usize).map_or("", String::as_str);
+        let known = id != UNKNOWN;
+        let numeric = term.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if known && !numeric {
+            // Title words say what the paper is about: they count twice.
+            *doc.entry(id).or_default() += if t.start < paper.title.len() { 2.0 } else { 1.0 };
+            seen(id, &t.surface);
+        }
+        if t.joined {
+            continue;
+        }
+        // A run continues only over adjacent words separated by spaces or hyphens.
+        let adjacent = prev
+            .is_some_and(|(p, end)| p + 1 == t.position && text[end..t.start].chars().all(|c| c == ' ' || c == '-'));
+        if !adjacent {
+            end_run(&mut run);
+        }
+        if known && keyphrases::is_content_word(&t.surface, term) && !numeric {
+            run.terms.push(id);
+            run.spans.push((t.start as u32, t.end as u32));
+            prev = Some((t.position, t.end));
+        } else {
+            end_run(&mut run);
+            prev = None;
+        }
+    }
+    let mut doc: Vec<(u32, f32)> = doc.into_iter().collect();
+    doc.sort_unstable_by_key(|p| p.0);
+    (doc, run)
+}
+
+/// [`doc_of`] for a paper outside the sample a model was fitted on: its words looked up in
+/// the fitted vocabulary `term_ids` (through the sample's `stems` of words as written
+/// first), which does not grow.
+fn analyse_frozen(
+    analyzer: &Analyzer,
+    stems: &FxHashMap<(String, bool), u32>,
+    term_ids: &FxHashMap<String, u32>,
+    terms: &[String],
+    paper: &Paper,
+) -> (Vec<(u32, f32)>, Runs) {
+    let text = analysed_text(paper);
+    let mut raw = Vec::new();
+    surfaces_into(&text, 0, &mut raw);
+    let mut ids = Vec::with_capacity(raw.len());
+    let mut tokens = Vec::with_capacity(raw.len());
+    for s in raw {
+        let key = (s.surface, s.acronym_plural);
+        let id = match stems.get(&key) {
+            Some(&id) => id,
+            None => term_ids.get(&analyzer.term_of(&key.0, key.1)).copied().unwrap_or(UNKNOWN),
+        };
+        ids.push(id);
+        tokens.push(token_of(s.position, s.start, s.end, s.joined, key.0));
+    }
+    doc_of(paper, &text, &tokens, &ids, terms, |_, _| {})
 }
 
 #[cfg(test)]
@@ -348,6 +411,10 @@ struct PhraseTable {
     per_doc: Vec<Vec<(u32, u32)>>,
     /// Term ids of each phrase (to keep labels from repeating each other).
     terms: Vec<Vec<u32>>,
+    /// Phrases mined from word runs: the first this many (the rest only stand for acronyms).
+    mined: usize,
+    /// Acronym term id → the phrase it stands for.
+    stands_for: FxHashMap<u32, u32>,
 }
 
 /// One way an acronym is expanded: how often, the acronym as written, the expansion as shown.
@@ -361,6 +428,7 @@ fn analysed_text(p: &Paper) -> String {
 
 fn phrase_table(a: &Analysed, papers: &[Paper], min_df: u32) -> PhraseTable {
     let mined = keyphrases::mine(&a.runs, |d| analysed_text(&papers[d]), min_df);
+    let n_mined = mined.display.len();
     let mut display = mined.display;
     let mut terms = mined.terms;
     let mut per_doc = mined.per_doc;
@@ -434,18 +502,8 @@ fn phrase_table(a: &Analysed, papers: &[Paper], min_df: u32) -> PhraseTable {
         }
         stands_for.insert(acronym_id, p);
     }
-    // Papers saying the acronym count as saying the phrase.
     for (doc, counts) in a.counts.iter().enumerate() {
-        for &(t, c) in counts {
-            if let Some(&p) = stands_for.get(&t) {
-                let n = c.round().max(1.0) as u32;
-                let list = &mut per_doc[doc];
-                match list.binary_search_by_key(&p, |e| e.0) {
-                    Ok(j) => list[j].1 += n,
-                    Err(j) => list.insert(j, (p, n)),
-                }
-            }
-        }
+        add_acronym_uses(&mut per_doc[doc], counts, &stands_for);
     }
     let mut df = vec![0u32; display.len()];
     for list in &per_doc {
@@ -453,7 +511,21 @@ fn phrase_table(a: &Analysed, papers: &[Paper], min_df: u32) -> PhraseTable {
             df[p as usize] += 1;
         }
     }
-    PhraseTable { display, df, per_doc, terms }
+    PhraseTable { display, df, per_doc, terms, mined: n_mined, stands_for }
+}
+
+/// A paper saying an acronym counts as saying the phrase it stands for: adds those uses
+/// (from its term `counts`) to its phrase list.
+fn add_acronym_uses(list: &mut Vec<(u32, u32)>, counts: &[(u32, f32)], stands_for: &FxHashMap<u32, u32>) {
+    for &(t, c) in counts {
+        if let Some(&p) = stands_for.get(&t) {
+            let n = c.round().max(1.0) as u32;
+            match list.binary_search_by_key(&p, |e| e.0) {
+                Ok(j) => list[j].1 += n,
+                Err(j) => list.insert(j, (p, n)),
+            }
+        }
+    }
 }
 
 /// Computes the topic model of `papers`.
@@ -461,38 +533,205 @@ pub fn compute(papers: &[Paper], options: &TopicOptions) -> TopicModel {
     let timer = crate::engine::stages::StageTimer::new("topics");
     let mut analyser = Analyser::new();
     papers.iter().for_each(|p| analyser.add(p));
-    model_of(analyser.finish(), std::borrow::Cow::Borrowed(papers), options, timer)
+    model_of(analyser.finish(), std::borrow::Cow::Borrowed(papers), options, timer, None)
+        .expect("a model of papers in memory reads and writes no file")
 }
 
 /// [`compute`] over papers that arrive one at a time (a build streaming its corpus sends
 /// them as they are read, so their analysis runs meanwhile): only what the topic model reads
 /// of a paper is needed (title, abstract, date). `None` when `wanted()`, asked once the
 /// papers are in, says the model is no longer needed (the build failed).
+///
+/// With a `scratch` folder, a corpus of more than [`TopicOptions::fit_sample`] papers is
+/// fitted on a uniform sample of that many (reservoir sampling, seeded), while every paper
+/// goes to a file in `scratch`; every paper is then placed in the fitted model and its
+/// related papers found among the papers of its topic ([`fold`]), so memory follows the
+/// sample and the largest topic rather than the corpus. Without one, every paper is kept.
 pub fn compute_streaming(
     papers: impl IntoIterator<Item = Paper>,
     options: &TopicOptions,
+    scratch: Option<&std::path::Path>,
     wanted: impl FnOnce() -> bool,
-) -> Option<TopicModel> {
+) -> std::io::Result<Option<TopicModel>> {
     let timer = crate::engine::stages::StageTimer::new("topics");
     let mut analyser = Analyser::new();
-    let mut kept = Vec::new();
-    for p in papers {
-        analyser.add(&p);
-        kept.push(p);
+    let mut kept: Vec<Paper> = Vec::new();
+    // Once the corpus outgrows the sample: the spilled corpus, each kept paper's document
+    // number, and the generator choosing which papers stay.
+    let mut sampled: Option<(fold::Spill, Vec<u32>, cluster::Rng)> = None;
+    let sample = options.fit_sample.max(1);
+    for (doc, p) in papers.into_iter().enumerate() {
+        if sampled.is_none() && kept.len() >= sample {
+            if let Some(dir) = scratch {
+                let mut spill = fold::Spill::create(dir)?;
+                kept.iter().try_for_each(|k| spill.push(k))?;
+                // The analysis so far was of the whole corpus; the sample's is made at the end.
+                analyser = Analyser::new();
+                sampled = Some((spill, (0..kept.len() as u32).collect(), cluster::Rng::new(options.seed)));
+            }
+        }
+        match &mut sampled {
+            Some((spill, docs, rng)) => {
+                spill.push(&p)?;
+                // Reservoir sampling: paper `doc` replaces a kept one with chance sample/(doc+1).
+                let slot = (rng.next_u64() % (doc as u64 + 1)) as usize;
+                if slot < kept.len() {
+                    kept[slot] = p;
+                    docs[slot] = doc as u32;
+                }
+            }
+            None => {
+                analyser.add(&p);
+                kept.push(p);
+            }
+        }
     }
-    wanted().then(|| model_of(analyser.finish(), std::borrow::Cow::Owned(kept), options, timer))
+    if !wanted() {
+        return Ok(None);
+    }
+    let Some((spill, docs, _)) = sampled else {
+        return model_of(analyser.finish(), std::borrow::Cow::Owned(kept), options, timer, None).map(Some);
+    };
+    // The sample in corpus order, analysed.
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_unstable_by_key(|&i| docs[i]);
+    let sample_docs: Vec<u32> = order.iter().map(|&i| docs[i]).collect();
+    let mut slots: Vec<Option<Paper>> = kept.into_iter().map(Some).collect();
+    let papers: Vec<Paper> = order.iter().map(|&i| slots[i].take().expect("each slot once")).collect();
+    let mut analyser = Analyser::new();
+    papers.iter().for_each(|p| analyser.add(p));
+    let rest = fold::Rest { spill: spill.finish()?, sample_docs };
+    model_of(analyser.finish(), std::borrow::Cow::Owned(papers), options, timer, Some(rest)).map(Some)
 }
 
-/// The rest of [`compute`] once every paper is analysed.
+/// Each paper's place in the model before the map: primary topic and subtopic, memberships,
+/// keyphrases (ids into the phrase table), related papers with their cosines, and how well
+/// it fits its topic.
+#[derive(Default)]
+struct Rows {
+    topic: Vec<u32>,
+    subtopic: Vec<Option<u32>>,
+    memberships: Vec<Vec<(u32, u8)>>,
+    keyphrases: Vec<Vec<u32>>,
+    related: Vec<Vec<(u32, f32)>>,
+    fits: Vec<f32>,
+}
+
+/// How a paper's words and phrases are weighed in its vector (what the fitted corpus says).
+struct Weights<'a> {
+    /// Papers the weights come from.
+    n: usize,
+    /// Words in the vocabulary (phrase features are numbered after them).
+    n_terms: usize,
+    term_df: &'a [u32],
+    /// Words in more papers than this are left out.
+    max_df: u32,
+    phrase_df: &'a [u32],
+}
+
+impl Weights<'_> {
+    /// A paper's unit tf-idf vector from its word counts and phrase counts.
+    fn vector(&self, counts: &[(u32, f32)], phrases: &[(u32, u32)]) -> SparseVec {
+        let n = self.n;
+        let mut pairs: Vec<(u32, f32)> = counts
+            .iter()
+            .filter(|&&(t, _)| (2..=self.max_df).contains(&self.term_df[t as usize]))
+            .map(|&(t, c)| (t, (1.0 + c.ln()) * idf(n, self.term_df[t as usize])))
+            .collect();
+        pairs.extend(
+            phrases
+                .iter()
+                .filter(|&&(p, _)| self.phrase_df[p as usize] >= 2)
+                .map(|&(p, c)| (self.n_terms as u32 + p, (1.0 + (c as f32).ln()) * idf(n, self.phrase_df[p as usize]))),
+        );
+        let mut v = SparseVec::from_pairs(pairs);
+        v.normalize();
+        v.prune(vectors::PRUNE);
+        v.normalize();
+        v
+    }
+
+    /// A paper's keyphrases: its phrases by tf-idf, the five strongest.
+    fn keyphrases(&self, phrases: &[(u32, u32)]) -> Vec<u32> {
+        let mut ps: Vec<(u32, f32)> = phrases
+            .iter()
+            .filter(|&&(p, _)| self.phrase_df[p as usize] >= 2)
+            .map(|&(p, c)| (p, (1.0 + (c as f32).ln()) * idf(self.n, self.phrase_df[p as usize])))
+            .collect();
+        ps.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        ps.truncate(5);
+        ps.into_iter().map(|p| p.0).collect()
+    }
+}
+
+/// A paper's vector plus its neighbours', weighted by similarity, cut to the features
+/// clustering reads.
+fn smooth<'v>(base: &SparseVec, neighbours: impl Iterator<Item = (&'v SparseVec, f32)>) -> SparseVec {
+    let mut pairs: Vec<(u32, f32)> = base.idx.iter().copied().zip(base.val.iter().copied()).collect();
+    for (v, s) in neighbours {
+        pairs.extend(v.idx.iter().zip(&v.val).map(|(&i, &w)| (i, w * s)));
+    }
+    let mut v = SparseVec::from_pairs(pairs);
+    v.prune(vectors::CLUSTER_FEATURES);
+    v.normalize();
+    v
+}
+
+/// Memberships of a (smoothed) paper vector: cosine to every top topic's centroid, the
+/// strongest three, its `primary` topic first.
+fn memberships_of(v: &SparseVec, centroids: &[Vec<f32>], primary: u32) -> Vec<(u32, u8)> {
+    let mut sims: Vec<(u32, f32)> = centroids.iter().enumerate().map(|(c, cen)| (c as u32, v.dot_dense(cen))).collect();
+    sims.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    // The primary topic comes first even when another centroid is marginally closer.
+    if let Some(i) = sims.iter().position(|s| s.0 == primary) {
+        let first = sims.remove(i);
+        sims.insert(0, first);
+    }
+    sims.truncate(3);
+    sims.into_iter().filter(|s| s.1 > 0.0).map(|(c, s)| (c, quantize(s))).collect()
+}
+
+/// A top topic's subtopics as clustered: the features its papers use (a subtopic centroid is
+/// dense over those only), the centroids, and each cluster's subtopic id.
+struct Subtopics {
+    used: Vec<u32>,
+    centroids: Vec<Vec<f32>>,
+    topic_of_cluster: Vec<u32>,
+}
+
+impl Subtopics {
+    /// The subtopic whose centroid is nearest a (smoothed) paper vector.
+    fn nearest(&self, v: &SparseVec) -> u32 {
+        // The vector over the topic's features (the others weigh nothing in any centroid).
+        let (idx, val): (Vec<u32>, Vec<f32>) = v
+            .idx
+            .iter()
+            .zip(&v.val)
+            .filter_map(|(i, &w)| self.used.binary_search(i).ok().map(|j| (j as u32, w)))
+            .unzip();
+        let v = SparseVec { idx, val };
+        let (mut best, mut best_sim) = (0usize, f32::NEG_INFINITY);
+        for (c, centroid) in self.centroids.iter().enumerate() {
+            let sim = v.dot_dense(centroid);
+            if sim > best_sim {
+                (best, best_sim) = (c, sim);
+            }
+        }
+        self.topic_of_cluster[best]
+    }
+}
+
+/// The rest of [`compute`] once every paper (of the sample, with `rest`) is analysed.
 fn model_of(
     mut a: Analysed,
     mut papers: std::borrow::Cow<'_, [Paper]>,
     options: &TopicOptions,
     timer: crate::engine::stages::StageTimer,
-) -> TopicModel {
+    rest: Option<fold::Rest>,
+) -> std::io::Result<TopicModel> {
     let n = papers.len();
     if n == 0 {
-        return TopicModel::default();
+        return Ok(TopicModel::default());
     }
     timer.mark("analyse");
     let min_df = ((n / 4000) as u32).max(2);
@@ -506,9 +745,12 @@ fn model_of(
         }
     }
     // The word runs served phrase mining only: freed before the vectors and their neighbours
-    // are built.
+    // are built. The vocabulary is kept when papers outside the sample are to be placed.
     a.runs = Vec::new();
-    a.term_ids = FxHashMap::default();
+    if rest.is_none() {
+        a.term_ids = FxHashMap::default();
+        a.stems = FxHashMap::default();
+    }
     timer.mark("phrases");
     let n_terms = a.terms.len();
     let n_features = n_terms + phrases.display.len();
@@ -522,26 +764,8 @@ fn model_of(
     }
     // Words in most papers say nothing about any one of them.
     let max_df = if n >= 50 { (n / 2) as u32 } else { n as u32 };
-    let vecs: Vec<SparseVec> = (0..n)
-        .map(|d| {
-            let mut pairs: Vec<(u32, f32)> = a.counts[d]
-                .iter()
-                .filter(|&&(t, _)| term_df[t as usize] >= 2 && term_df[t as usize] <= max_df)
-                .map(|&(t, c)| (t, (1.0 + c.ln()) * idf(n, term_df[t as usize])))
-                .collect();
-            pairs.extend(
-                phrases.per_doc[d]
-                    .iter()
-                    .filter(|&&(p, _)| phrases.df[p as usize] >= 2)
-                    .map(|&(p, c)| (n_terms as u32 + p, (1.0 + (c as f32).ln()) * idf(n, phrases.df[p as usize]))),
-            );
-            let mut v = SparseVec::from_pairs(pairs);
-            v.normalize();
-            v.prune(vectors::PRUNE);
-            v.normalize();
-            v
-        })
-        .collect();
+    let weights = Weights { n, n_terms, term_df: &term_df, max_df, phrase_df: &phrases.df };
+    let vecs: Vec<SparseVec> = (0..n).map(|d| weights.vector(&a.counts[d], &phrases.per_doc[d])).collect();
     let k_neighbours = options.related.max(options.smoothing);
     timer.mark("vectors");
     let n_candidates = vectors::CANDIDATES.max(k_neighbours);
@@ -552,23 +776,12 @@ fn model_of(
     drop(candidates);
     timer.mark("neighbours");
 
-    // Each paper's vector plus its neighbours', weighted by similarity.
-    let smooth = |base: &[SparseVec], nb: &[Vec<(u32, f32)>]| -> Vec<SparseVec> {
-        vectors::parallel_map(n, options.threads, |d| {
-            let mut pairs: Vec<(u32, f32)> = base[d].idx.iter().copied().zip(base[d].val.iter().copied()).collect();
-            for &(o, s) in nb[d].iter().take(options.smoothing) {
-                let v = &base[o as usize];
-                pairs.extend(v.idx.iter().zip(&v.val).map(|(&i, &w)| (i, w * s)));
-            }
-            let mut v = SparseVec::from_pairs(pairs);
-            v.prune(vectors::CLUSTER_FEATURES);
-            v.normalize();
-            v
-        })
-    };
-    let smoothed = smooth(&vecs, &neighbours);
-    // Clustering, memberships and the map read the smoothed vectors only.
-    drop(vecs);
+    let smoothed: Vec<SparseVec> = vectors::parallel_map(n, options.threads, |d| {
+        smooth(&vecs[d], neighbours[d].iter().take(options.smoothing).map(|&(o, s)| (&vecs[o as usize], s)))
+    });
+    // Clustering, memberships and the map read the smoothed vectors only (and placing papers
+    // outside the sample, the sample's vectors).
+    let vecs = if rest.is_some() { vecs } else { Vec::new() };
 
     let k_top = options.topics.unwrap_or_else(|| auto_topics(n)).clamp(1, n);
     timer.mark("smoothing");
@@ -586,48 +799,29 @@ fn model_of(
     let k_top = centroids.len();
     topic_of_cluster.clear();
 
-    // Related papers: the neighbours ranked again, now that topics are known.
-    let related: Vec<Vec<(u32, f32)>> = vectors::parallel_map(n, options.threads, |d| {
-        rank_related(&neighbours[d], assign[d], &assign, options.related)
-    });
-    drop(neighbours);
-
-    // Memberships: cosine to every top topic's centroid, strongest three.
-    let memberships: Vec<Vec<(u32, u8)>> = vectors::parallel_map(n, options.threads, |d| {
-        let mut sims: Vec<(u32, f32)> =
-            centroids.iter().enumerate().map(|(c, cen)| (c as u32, smoothed[d].dot_dense(cen))).collect();
-        sims.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        // The primary topic comes first even when another centroid is marginally closer.
-        if let Some(i) = sims.iter().position(|s| s.0 == assign[d]) {
-            let primary = sims.remove(i);
-            sims.insert(0, primary);
-        }
-        sims.truncate(3);
-        sims.into_iter().filter(|s| s.1 > 0.0).map(|(c, s)| (c, quantize(s))).collect()
-    });
-
     // Subtopics within each large top topic.
     let mut topics: Vec<Topic> = Vec::new();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); k_top];
     for (d, &c) in assign.iter().enumerate() {
         members[c as usize].push(d as u32);
     }
-    for m in &members {
-        topics.push(Topic {
-            parent: None,
-            label: Vec::new(),
-            keyphrases: Vec::new(),
-            size: m.len() as u32,
-            x: 0,
-            y: 0,
-            radius: 0,
-        });
-    }
+    let new_topic = |parent: Option<u32>| Topic {
+        parent,
+        label: Vec::new(),
+        keyphrases: Vec::new(),
+        size: 0,
+        x: 0,
+        y: 0,
+        radius: 0,
+    };
+    topics.extend((0..k_top).map(|_| new_topic(None)));
     let mut subtopic: Vec<Option<u32>> = vec![None; n];
     let mut topic_members: Vec<Vec<u32>> = members.clone();
+    let mut subtopics: Vec<Option<Subtopics>> = Vec::new();
     for (t, m) in members.iter().enumerate() {
         let k_sub = auto_subtopics(m.len());
         if k_sub < 2 {
+            subtopics.push(None);
             continue;
         }
         // The topic's papers over only the features they use, numbered in the same order, so
@@ -654,37 +848,72 @@ fn model_of(
             subtopic[m[i] as usize] = Some(first + s);
         }
         for sm in sub_members {
-            topics.push(Topic {
-                parent: Some(t as u32),
-                label: Vec::new(),
-                keyphrases: Vec::new(),
-                size: sm.len() as u32,
-                x: 0,
-                y: 0,
-                radius: 0,
-            });
+            topics.push(new_topic(Some(t as u32)));
             topic_members.push(sm);
         }
+        let topic_of_cluster = order.iter().map(|&s| first + s).collect();
+        subtopics.push(Some(Subtopics { used, centroids: sub.centroids, topic_of_cluster }));
     }
 
     timer.mark("subtopics");
-    // Labels: the phrases most particular to each topic's papers.
+    // Labels: the phrases most particular to each topic's papers (of the sample).
     let word_labels = label_topics(&mut topics, &topic_members, &phrases, &a, n, &term_df);
+    drop(topic_members);
     let display: Vec<&String> = phrases.display.iter().chain(&word_labels).collect();
 
-    // Per-paper keyphrases: the paper's phrases by tf-idf.
-    let paper_phrases: Vec<Vec<u32>> = (0..n)
-        .map(|d| {
-            let mut ps: Vec<(u32, f32)> = phrases.per_doc[d]
-                .iter()
-                .filter(|&&(p, _)| phrases.df[p as usize] >= 2)
-                .map(|&(p, c)| (p, (1.0 + (c as f32).ln()) * idf(n, phrases.df[p as usize])))
-                .collect();
-            ps.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            ps.truncate(5);
-            ps.into_iter().map(|p| p.0).collect()
-        })
-        .collect();
+    let (rows, dates) = match rest {
+        None => {
+            let related: Vec<Vec<(u32, f32)>> = vectors::parallel_map(n, options.threads, |d| {
+                rank_related(&neighbours[d], assign[d], &assign, options.related)
+            });
+            drop(neighbours);
+            let rows = Rows {
+                memberships: vectors::parallel_map(n, options.threads, |d| {
+                    memberships_of(&smoothed[d], &centroids, assign[d])
+                }),
+                keyphrases: (0..n).map(|d| weights.keyphrases(&phrases.per_doc[d])).collect(),
+                fits: (0..n).map(|d| smoothed[d].dot_dense(&centroids[assign[d] as usize])).collect(),
+                related,
+                subtopic,
+                topic: assign,
+            };
+            (rows, papers.iter().map(|p| p.date.clone()).collect::<Vec<_>>())
+        }
+        Some(rest) => {
+            drop((neighbours, smoothed, assign, subtopic));
+            a.counts = Vec::new();
+            let fitted = fold::Fitted {
+                analyzer: Analyzer::new(),
+                stems: &a.stems,
+                term_ids: &a.term_ids,
+                terms: &a.terms,
+                matcher: keyphrases::Matcher::new(&phrases.terms[..phrases.mined]),
+                stands_for: &phrases.stands_for,
+                weights,
+                index: vectors::NeighbourIndex::new(&vecs, n_features),
+                vecs: &vecs,
+                n_candidates,
+                smoothing: options.smoothing,
+                centroids: &centroids,
+                subtopics: &subtopics,
+                n_features,
+            };
+            fold::place_all(&fitted, rest, options)?
+        }
+    };
+    timer.mark("placed");
+
+    // Sizes and members over every paper.
+    let mut topic_members: Vec<Vec<u32>> = vec![Vec::new(); topics.len()];
+    for (d, (&t, s)) in rows.topic.iter().zip(&rows.subtopic).enumerate() {
+        topic_members[t as usize].push(d as u32);
+        if let Some(s) = s {
+            topic_members[*s as usize].push(d as u32);
+        }
+    }
+    for (t, m) in topics.iter_mut().zip(&topic_members) {
+        t.size = m.len() as u32;
+    }
 
     // Compact the phrase table to the phrases referenced.
     let mut remap: FxHashMap<u32, u32> = FxHashMap::default();
@@ -699,31 +928,39 @@ fn model_of(
         t.label = t.label.iter().map(|&p| keep(p)).collect();
         t.keyphrases = t.keyphrases.iter().map(|&p| keep(p)).collect();
     }
-    let paper_phrases: Vec<Vec<u32>> =
-        paper_phrases.into_iter().map(|ps| ps.into_iter().map(&mut keep).collect()).collect();
-
-    let mut papers_out: Vec<PaperTopics> = (0..n)
-        .map(|d| PaperTopics {
-            topic: assign[d],
-            subtopic: subtopic[d],
-            memberships: memberships[d].clone(),
-            keyphrases: paper_phrases[d].clone(),
-            related: related[d].iter().map(|&(o, s)| (o, quantize(s))).collect(),
+    let Rows { topic, subtopic, memberships, keyphrases, related, fits } = rows;
+    let mut papers_out: Vec<PaperTopics> = topic
+        .into_iter()
+        .zip(subtopic)
+        .zip(memberships)
+        .zip(keyphrases)
+        .zip(related)
+        .map(|((((topic, subtopic), memberships), keyphrases), related)| PaperTopics {
+            topic,
+            subtopic,
+            memberships,
+            keyphrases: keyphrases.into_iter().map(&mut keep).collect(),
+            related: related.into_iter().map(|(o, s)| (o, quantize(s))).collect(),
             x: 0,
             y: 0,
         })
         .collect();
     let mut model = TopicModel { phrases: out_phrases, topics, edges: Vec::new(), papers: Vec::new(), trends: None };
     model.edges = layout::edges(&model.topics, &papers_out, k_top);
-    let fits: Vec<f32> = (0..n).map(|d| smoothed[d].dot_dense(&centroids[assign[d] as usize])).collect();
     layout::lay_out(&mut model.topics, &model.edges, &mut papers_out, &topic_members, &fits, options.seed);
     model.papers = papers_out;
     timer.mark("labels, graph, map");
     let primary: Vec<(u32, Option<u32>)> = model.papers.iter().map(|p| (p.topic, p.subtopic)).collect();
     let phrases_of: Vec<Vec<u32>> = model.papers.iter().map(|p| p.keyphrases.clone()).collect();
-    model.trends = trends::compute(&papers, &primary, &phrases_of, model.topics.len(), model.phrases.len());
+    model.trends = trends::compute(
+        dates.iter().map(|d| d.as_deref()),
+        &primary,
+        &phrases_of,
+        model.topics.len(),
+        model.phrases.len(),
+    );
     timer.mark("trends");
-    model
+    Ok(model)
 }
 
 /// A cosine in 0..=1 as a byte.

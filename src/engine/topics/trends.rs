@@ -5,8 +5,6 @@
 //! Hand-written: the calendar arithmetic is the few lines below, not worth a date crate in the
 //! wasm bundle.
 
-use crate::engine::corpus::Paper;
-
 /// Most periods kept (the latest ones).
 pub const MAX_PERIODS: usize = 120;
 /// Periods forming the "recent" window: four weeks, or three months.
@@ -124,16 +122,17 @@ fn period_start(p: i64, weekly: bool) -> u32 {
     }
 }
 
-/// Trends for papers with their primary topic and subtopic and keyphrases (as in the model);
-/// `None` when fewer than two periods hold dated papers.
-pub fn compute(
-    papers: &[Paper],
+/// Trends for papers, given by their dates in document order, with their primary topic and
+/// subtopic and keyphrases (as in the model); `None` when fewer than two periods hold dated
+/// papers.
+pub fn compute<'a>(
+    dates: impl Iterator<Item = Option<&'a str>>,
     topic_of: &[(u32, Option<u32>)],
     keyphrases: &[Vec<u32>],
     n_topics: usize,
     n_phrases: usize,
 ) -> Option<Trends> {
-    let days: Vec<Option<(i64, u32, u32)>> = papers.iter().map(|p| p.date.as_deref().and_then(parse_day)).collect();
+    let days: Vec<Option<(i64, u32, u32)>> = dates.map(|d| d.and_then(parse_day)).collect();
     let numbers = days.iter().flatten().map(|&(y, m, d)| days_from_civil(y, m, d));
     let span = numbers.clone().max()? - numbers.min()?;
     let weekly = span <= 2 * 366;
@@ -190,6 +189,11 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::corpus::Paper;
+
+    fn dates(papers: &[Paper]) -> impl Iterator<Item = Option<&str>> {
+        papers.iter().map(|p| p.date.as_deref())
+    }
 
     fn paper(date: Option<&str>) -> Paper {
         Paper {
@@ -246,7 +250,7 @@ mod tests {
         papers.push(paper(None));
         topics.push((0, None));
         phrases.push(vec![1]);
-        let t = compute(&papers, &topics, &phrases, 3, 2).unwrap();
+        let t = compute(dates(&papers), &topics, &phrases, 3, 2).unwrap();
         assert!(t.weekly);
         assert_eq!(t.periods.first(), Some(&20250303));
         assert!(t.periods.windows(2).all(|w| w[0] < w[1]));
@@ -271,7 +275,7 @@ mod tests {
         let papers = vec![paper(None), paper(Some("2025-03")), paper(Some("2025-03-18")), paper(Some("2025-03-19"))];
         let topics = vec![(0, None); 4];
         let phrases = vec![vec![]; 4];
-        assert_eq!(compute(&papers, &topics, &phrases, 1, 0), None);
-        assert_eq!(compute(&papers[..2], &topics[..2], &phrases[..2], 1, 0), None);
+        assert_eq!(compute(dates(&papers), &topics, &phrases, 1, 0), None);
+        assert_eq!(compute(dates(&papers[..2]), &topics[..2], &phrases[..2], 1, 0), None);
     }
 }

@@ -107,67 +107,92 @@ pub const QUERY_FEATURES: usize = 40;
 /// it for every paper would make the search quadratic.
 pub const LIST_CAP: usize = 600;
 
+/// An inverted index over papers' features for finding neighbours: per feature, the
+/// [`LIST_CAP`] papers where it weighs most.
+pub struct NeighbourIndex {
+    lists: Vec<Vec<(u32, f32)>>,
+    len: usize,
+}
+
+impl NeighbourIndex {
+    /// The index of `vecs` over `n_features` features.
+    pub fn new(vecs: &[SparseVec], n_features: usize) -> NeighbourIndex {
+        let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_features];
+        for (d, v) in vecs.iter().enumerate() {
+            for (&i, &w) in v.idx.iter().zip(&v.val) {
+                lists[i as usize].push((d as u32, w));
+            }
+        }
+        for list in &mut lists {
+            if list.len() > LIST_CAP {
+                list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(LIST_CAP);
+                list.shrink_to_fit();
+            }
+        }
+        NeighbourIndex { lists, len: vecs.len() }
+    }
+
+    /// A scratch accumulator for [`NeighbourIndex::candidates`] (one per thread).
+    pub fn scratch(&self) -> Scratch {
+        Scratch { acc: vec![0f32; self.len], touched: Vec::new(), best: Vec::new() }
+    }
+
+    /// The `k` papers scoring best against `vec`'s [`QUERY_FEATURES`] strongest features
+    /// (a partial dot product), best first, ties by lower index; never `skip`.
+    pub fn candidates(&self, vec: &SparseVec, k: usize, skip: Option<u32>, scratch: &mut Scratch) -> Vec<(u32, f32)> {
+        let mut query = vec.clone();
+        query.prune(QUERY_FEATURES);
+        let Scratch { acc, touched, best } = scratch;
+        for (&i, &w) in query.idx.iter().zip(&query.val) {
+            for &(other, w2) in self.lists.get(i as usize).map_or(&[][..], |l| l.as_slice()) {
+                let slot = &mut acc[other as usize];
+                if *slot == 0.0 {
+                    touched.push(other);
+                }
+                *slot += w * w2;
+            }
+        }
+        best.clear();
+        for &o in touched.iter() {
+            if Some(o) != skip && acc[o as usize] > 0.0 {
+                best.push((o, acc[o as usize]));
+            }
+            acc[o as usize] = 0.0;
+        }
+        touched.clear();
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if best.len() > k {
+            best.select_nth_unstable_by(k, by_score);
+            best.truncate(k);
+        }
+        best.sort_unstable_by(by_score);
+        // A copy of the exact size: `best` grew to every paper touched.
+        best.to_vec()
+    }
+}
+
+/// Per-thread scratch for [`NeighbourIndex::candidates`].
+pub struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+    best: Vec<(u32, f32)>,
+}
+
 /// The `k` nearest neighbours of every vector by dot product (cosine, for unit vectors),
 /// best first, ties by lower index; never the vector itself. Each paper is compared through
 /// its [`QUERY_FEATURES`] strongest features against the [`LIST_CAP`] papers where each
 /// weighs most, so the cost grows linearly with the corpus.
 pub fn neighbours(vecs: &[SparseVec], n_features: usize, k: usize, threads: usize) -> Vec<Vec<(u32, f32)>> {
-    let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_features];
-    for (d, v) in vecs.iter().enumerate() {
-        for (&i, &w) in v.idx.iter().zip(&v.val) {
-            lists[i as usize].push((d as u32, w));
-        }
-    }
-    for list in &mut lists {
-        if list.len() > LIST_CAP {
-            list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(LIST_CAP);
-            list.shrink_to_fit();
-        }
-    }
-    let queries: Vec<SparseVec> = vecs
-        .iter()
-        .map(|v| {
-            let mut q = v.clone();
-            q.prune(QUERY_FEATURES);
-            q
-        })
-        .collect();
+    let index = NeighbourIndex::new(vecs, n_features);
     let n = vecs.len();
     // Chunks of papers per task so each task reuses one accumulator.
     let block = 256;
     let blocks = parallel_map(n.div_ceil(block), threads, |b| {
-        let mut acc = vec![0f32; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut best: Vec<(u32, f32)> = Vec::new();
-        let mut out = Vec::new();
-        for (d, query) in queries.iter().enumerate().take(((b + 1) * block).min(n)).skip(b * block) {
-            for (&i, &w) in query.idx.iter().zip(&query.val) {
-                for &(other, w2) in &lists[i as usize] {
-                    let slot = &mut acc[other as usize];
-                    if *slot == 0.0 {
-                        touched.push(other);
-                    }
-                    *slot += w * w2;
-                }
-            }
-            best.clear();
-            for &o in &touched {
-                if o as usize != d && acc[o as usize] > 0.0 {
-                    best.push((o, acc[o as usize]));
-                }
-                acc[o as usize] = 0.0;
-            }
-            touched.clear();
-            let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            if best.len() > k {
-                best.select_nth_unstable_by(k, by_score);
-                best.truncate(k);
-            }
-            best.sort_unstable_by(by_score);
-            out.push(best.to_vec());
-        }
-        out
+        let mut scratch = index.scratch();
+        (b * block..((b + 1) * block).min(n))
+            .map(|d| index.candidates(&vecs[d], k, Some(d as u32), &mut scratch))
+            .collect::<Vec<_>>()
     });
     blocks.into_iter().flatten().collect()
 }
@@ -192,13 +217,16 @@ pub fn dot(a: &SparseVec, b: &SparseVec) -> f32 {
 /// Re-scores each paper's candidate neighbours by exact cosine over the full vectors and
 /// keeps the best `k` (best first, ties by lower index).
 pub fn rerank(vecs: &[SparseVec], candidates: &[Vec<(u32, f32)>], k: usize, threads: usize) -> Vec<Vec<(u32, f32)>> {
-    parallel_map(vecs.len(), threads, |d| {
-        let mut scored: Vec<(u32, f32)> =
-            candidates[d].iter().map(|&(o, _)| (o, dot(&vecs[d], &vecs[o as usize]))).filter(|p| p.1 > 0.0).collect();
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(k);
-        scored
-    })
+    parallel_map(vecs.len(), threads, |d| rerank_one(&vecs[d], &candidates[d], vecs, k))
+}
+
+/// [`rerank`] for one vector against candidates numbered in `others`.
+pub fn rerank_one(vec: &SparseVec, candidates: &[(u32, f32)], others: &[SparseVec], k: usize) -> Vec<(u32, f32)> {
+    let mut scored: Vec<(u32, f32)> =
+        candidates.iter().map(|&(o, _)| (o, dot(vec, &others[o as usize]))).filter(|p| p.1 > 0.0).collect();
+    scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.truncate(k);
+    scored
 }
 
 #[cfg(test)]
