@@ -129,3 +129,43 @@ fn a_corpus_within_the_sample_gets_the_model_of_every_paper() {
     assert_eq!(streamed(&papers, &options, &scratch), compute(&papers, &options));
     assert!(!scratch.exists(), "nothing is spilled");
 }
+
+/// Through a streamed build: a corpus past the sample gets a topic for every paper in its
+/// index, and the topic scratch files are gone afterwards, whether the build ends well or its
+/// input fails halfway.
+#[test]
+fn a_streamed_build_past_the_sample_leaves_no_scratch_files() {
+    use papersift::engine::index::build::{build_streaming_into, SpillOptions};
+    use papersift::engine::index::{BuildOptions, Index};
+    let papers = corpus(3, 60);
+    let root = common::temp_dir("topic-sample-build");
+    let scratch = root.join("spill");
+    let options = BuildOptions {
+        topics: Some(TopicOptions { topics: Some(3), fit_sample: 50, ..TopicOptions::default() }),
+        spill: Some(SpillOptions { dir: scratch.clone(), budget: 1 << 20 }),
+        ..BuildOptions::default()
+    };
+    let out = root.join("index");
+    build_streaming_into(&out, &options, |add| {
+        papers.iter().cloned().for_each(add);
+        Ok::<(), String>(())
+    })
+    .unwrap()
+    .unwrap();
+    let index = Index::open_dir(&out).unwrap();
+    let model = index.topic_model().unwrap();
+    assert_eq!(model.papers.len(), papers.len());
+    assert!(majority(&model, 3, 0).1 >= 0.95);
+    let left: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("index")], "only the index is left");
+
+    let failed = build_streaming_into(&root.join("other"), &options, |add| {
+        papers.iter().take(120).cloned().for_each(add);
+        Err("input.jsonl:121: not JSON".to_string())
+    })
+    .unwrap();
+    assert!(failed.is_err());
+    let mut left: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    left.sort();
+    assert_eq!(left, vec![std::ffi::OsString::from("index"), "other".into()], "no scratch after a failed build");
+}

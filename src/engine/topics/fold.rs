@@ -215,19 +215,27 @@ impl Buckets {
     /// A topic's papers, in corpus order, with their vectors (the file is removed).
     fn read(&self, topic: usize) -> std::io::Result<(Vec<u32>, Vec<SparseVec>)> {
         let path = Self::path(&self.dir, topic);
-        let bytes = std::fs::read(&path)?;
-        std::fs::remove_file(&path)?;
-        let mut words = bytes.chunks_exact(4).map(|w| <[u8; 4]>::try_from(w).expect("four bytes"));
-        let mut word = || words.next().ok_or_else(|| std::io::Error::other("a topic spill file is cut short"));
+        let mut input = BufReader::new(std::fs::File::open(&path)?);
+        let mut word = [0u8; 4];
         let (mut docs, mut vecs) = (Vec::new(), Vec::new());
-        for _ in 0..bytes.len() / 4 {
-            let Ok(doc) = word() else { break };
-            docs.push(u32::from_le_bytes(doc));
-            let len = u32::from_le_bytes(word()?) as usize;
-            let idx = (0..len).map(|_| word().map(u32::from_le_bytes)).collect::<std::io::Result<_>>()?;
-            let val = (0..len).map(|_| word().map(f32::from_le_bytes)).collect::<std::io::Result<_>>()?;
+        loop {
+            match input.read_exact(&mut word) {
+                Ok(()) => docs.push(u32::from_le_bytes(word)),
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(e),
+            }
+            input.read_exact(&mut word)?;
+            let len = u32::from_le_bytes(word) as usize;
+            let mut bytes = vec![0u8; len * 8];
+            input.read_exact(&mut bytes)?;
+            let (idx, val) = bytes.split_at(len * 4);
+            let words =
+                |b: &[u8]| b.chunks_exact(4).map(|w| <[u8; 4]>::try_from(w).expect("four bytes")).collect::<Vec<_>>();
+            let idx = words(idx).into_iter().map(u32::from_le_bytes).collect();
+            let val = words(val).into_iter().map(f32::from_le_bytes).collect();
             vecs.push(SparseVec { idx, val });
         }
+        std::fs::remove_file(&path)?;
         Ok((docs, vecs))
     }
 }
