@@ -46,13 +46,14 @@ pub struct Clustering {
 
 /// Centroids stored feature-major (the k weights of one feature side by side), so scoring a
 /// sparse vector against all of them reads memory in order.
-struct Interleaved {
+pub(super) struct Interleaved {
     k: usize,
     weights: Vec<f32>,
 }
 
 impl Interleaved {
-    fn new(centroids: &[Vec<f32>], dims: usize) -> Interleaved {
+    /// The table of `centroids`, dense over `dims` features.
+    pub(super) fn new(centroids: &[Vec<f32>], dims: usize) -> Interleaved {
         let k = centroids.len();
         let mut weights = vec![0f32; dims * k];
         for (c, centroid) in centroids.iter().enumerate() {
@@ -63,7 +64,14 @@ impl Interleaved {
         Interleaved { k, weights }
     }
 
-    fn best(&self, v: &SparseVec, scores: &mut Vec<f32>) -> (u32, f32) {
+    /// Centroids in the table.
+    pub(super) fn k(&self) -> usize {
+        self.k
+    }
+
+    /// The centroid most similar to `v` (the first of equals) with its dot product; `scores`
+    /// is left holding every centroid's.
+    pub(super) fn best(&self, v: &SparseVec, scores: &mut Vec<f32>) -> (u32, f32) {
         scores.clear();
         scores.resize(self.k, 0.0);
         for (&i, &w) in v.idx.iter().zip(&v.val) {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+use super::cluster::Interleaved;
 use super::vectors::{self, NeighbourIndex, Scratch, SparseVec};
 use super::{add_acronym_uses, analyse_frozen, keyphrases, memberships_of, smooth, Rows, Subtopics, Weights};
 use crate::engine::corpus::Paper;
@@ -57,7 +58,7 @@ impl Spill {
     /// Closes the file for reading.
     pub(super) fn finish(mut self) -> std::io::Result<Spill> {
         if let Some(out) = self.out.take() {
-            out.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            out.into_inner().map_err(|e| e.into_error())?;
         }
         Ok(self)
     }
@@ -128,7 +129,7 @@ pub(super) struct Fitted<'a> {
     /// Neighbours mixed into a paper's vector before it is given a topic.
     pub(super) smoothing: usize,
     /// Top topics' centroids (over the smoothed vectors' features).
-    pub(super) centroids: &'a [Vec<f32>],
+    pub(super) centroids: Interleaved,
     /// Per top topic, its subtopics when it has them.
     pub(super) subtopics: &'a [Option<Subtopics>],
     pub(super) n_features: usize,
@@ -156,18 +157,13 @@ impl Fitted<'_> {
         let candidates = self.index.candidates(&vector, self.n_candidates, own, scratch);
         let nearest = vectors::rerank_one(&vector, &candidates, self.vecs, self.smoothing);
         let smoothed = smooth(&vector, nearest.iter().map(|&(o, s)| (&self.vecs[o as usize], s)));
-        let (mut topic, mut fit) = (0u32, f32::NEG_INFINITY);
-        for (c, centroid) in self.centroids.iter().enumerate() {
-            let sim = smoothed.dot_dense(centroid);
-            if sim > fit {
-                (topic, fit) = (c as u32, sim);
-            }
-        }
+        let mut sims = Vec::new();
+        let (topic, fit) = self.centroids.best(&smoothed, &mut sims);
         let subtopic = self.subtopics.get(topic as usize).and_then(Option::as_ref).map(|s| s.nearest(&smoothed));
         Placed {
             topic,
             subtopic,
-            memberships: memberships_of(&smoothed, self.centroids, topic),
+            memberships: memberships_of(&sims, topic),
             keyphrases: self.weights.keyphrases(&phrases),
             fit,
             vector,
@@ -228,11 +224,9 @@ impl Buckets {
             let len = u32::from_le_bytes(word) as usize;
             let mut bytes = vec![0u8; len * 8];
             input.read_exact(&mut bytes)?;
-            let (idx, val) = bytes.split_at(len * 4);
-            let words =
-                |b: &[u8]| b.chunks_exact(4).map(|w| <[u8; 4]>::try_from(w).expect("four bytes")).collect::<Vec<_>>();
-            let idx = words(idx).into_iter().map(u32::from_le_bytes).collect();
-            let val = words(val).into_iter().map(f32::from_le_bytes).collect();
+            let mut words = bytes.chunks_exact(4).map(|w| <[u8; 4]>::try_from(w).expect("four bytes"));
+            let idx = words.by_ref().take(len).map(u32::from_le_bytes).collect();
+            let val = words.map(f32::from_le_bytes).collect();
             vecs.push(SparseVec { idx, val });
         }
         std::fs::remove_file(&path)?;
@@ -249,7 +243,7 @@ pub(super) fn place_all(
 ) -> std::io::Result<(Rows, Vec<Option<String>>)> {
     let Rest { mut spill, sample_docs } = rest;
     let n = spill.dates.len();
-    let mut buckets = Buckets::create(&spill.dir, fitted.centroids.len())?;
+    let mut buckets = Buckets::create(&spill.dir, fitted.centroids.k())?;
     let mut rows = Rows::default();
     let mut reader = spill.reader()?;
     let mut chunk: Vec<Paper> = Vec::with_capacity(CHUNK);
@@ -291,7 +285,7 @@ pub(super) fn place_all(
     // nearly always share its topic; the sample's own related papers were ranked with a
     // bonus for that).
     rows.related = vec![Vec::new(); n];
-    for t in 0..fitted.centroids.len() {
+    for t in 0..fitted.centroids.k() {
         let (docs, vecs) = buckets.read(t)?;
         let candidates = vectors::neighbours(&vecs, fitted.n_features, fitted.n_candidates, options.threads);
         let ranked = vectors::rerank(&vecs, &candidates, options.related, options.threads);

@@ -638,12 +638,7 @@ impl Weights<'_> {
             .filter(|&&(t, _)| (2..=self.max_df).contains(&self.term_df[t as usize]))
             .map(|&(t, c)| (t, (1.0 + c.ln()) * idf(n, self.term_df[t as usize])))
             .collect();
-        pairs.extend(
-            phrases
-                .iter()
-                .filter(|&&(p, _)| self.phrase_df[p as usize] >= 2)
-                .map(|&(p, c)| (self.n_terms as u32 + p, (1.0 + (c as f32).ln()) * idf(n, self.phrase_df[p as usize]))),
-        );
+        pairs.extend(self.phrase_weights(phrases).map(|(p, w)| (self.n_terms as u32 + p, w)));
         let mut v = SparseVec::from_pairs(pairs);
         v.normalize();
         v.prune(vectors::PRUNE);
@@ -651,13 +646,17 @@ impl Weights<'_> {
         v
     }
 
-    /// A paper's keyphrases: its phrases by tf-idf, the five strongest.
-    fn keyphrases(&self, phrases: &[(u32, u32)]) -> Vec<u32> {
-        let mut ps: Vec<(u32, f32)> = phrases
+    /// Tf-idf weights of a paper's phrases (those in two papers or more).
+    fn phrase_weights<'p>(&'p self, phrases: &'p [(u32, u32)]) -> impl Iterator<Item = (u32, f32)> + 'p {
+        phrases
             .iter()
             .filter(|&&(p, _)| self.phrase_df[p as usize] >= 2)
             .map(|&(p, c)| (p, (1.0 + (c as f32).ln()) * idf(self.n, self.phrase_df[p as usize])))
-            .collect();
+    }
+
+    /// A paper's keyphrases: its phrases by tf-idf, the five strongest.
+    fn keyphrases(&self, phrases: &[(u32, u32)]) -> Vec<u32> {
+        let mut ps: Vec<(u32, f32)> = self.phrase_weights(phrases).collect();
         ps.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         ps.truncate(5);
         ps.into_iter().map(|p| p.0).collect()
@@ -677,10 +676,10 @@ fn smooth<'v>(base: &SparseVec, neighbours: impl Iterator<Item = (&'v SparseVec,
     v
 }
 
-/// Memberships of a (smoothed) paper vector: cosine to every top topic's centroid, the
-/// strongest three, its `primary` topic first.
-fn memberships_of(v: &SparseVec, centroids: &[Vec<f32>], primary: u32) -> Vec<(u32, u8)> {
-    let mut sims: Vec<(u32, f32)> = centroids.iter().enumerate().map(|(c, cen)| (c as u32, v.dot_dense(cen))).collect();
+/// Memberships of a (smoothed) paper vector from its cosine to every top topic's centroid
+/// (`sims[topic]`): the strongest three, its `primary` topic first.
+fn memberships_of(sims: &[f32], primary: u32) -> Vec<(u32, u8)> {
+    let mut sims: Vec<(u32, f32)> = sims.iter().enumerate().map(|(c, &s)| (c as u32, s)).collect();
     sims.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     // The primary topic comes first even when another centroid is marginally closer.
     if let Some(i) = sims.iter().position(|s| s.0 == primary) {
@@ -695,7 +694,7 @@ fn memberships_of(v: &SparseVec, centroids: &[Vec<f32>], primary: u32) -> Vec<(u
 /// dense over those only), the centroids, and each cluster's subtopic id.
 struct Subtopics {
     used: Vec<u32>,
-    centroids: Vec<Vec<f32>>,
+    centroids: cluster::Interleaved,
     topic_of_cluster: Vec<u32>,
 }
 
@@ -709,15 +708,8 @@ impl Subtopics {
             .zip(&v.val)
             .filter_map(|(i, &w)| self.used.binary_search(i).ok().map(|j| (j as u32, w)))
             .unzip();
-        let v = SparseVec { idx, val };
-        let (mut best, mut best_sim) = (0usize, f32::NEG_INFINITY);
-        for (c, centroid) in self.centroids.iter().enumerate() {
-            let sim = v.dot_dense(centroid);
-            if sim > best_sim {
-                (best, best_sim) = (c, sim);
-            }
-        }
-        self.topic_of_cluster[best]
+        let (best, _) = self.centroids.best(&SparseVec { idx, val }, &mut Vec::new());
+        self.topic_of_cluster[best as usize]
     }
 }
 
@@ -852,7 +844,8 @@ fn model_of(
             topic_members.push(sm);
         }
         let topic_of_cluster = order.iter().map(|&s| first + s).collect();
-        subtopics.push(Some(Subtopics { used, centroids: sub.centroids, topic_of_cluster }));
+        let centroids = cluster::Interleaved::new(&sub.centroids, used.len());
+        subtopics.push(Some(Subtopics { used, centroids, topic_of_cluster }));
     }
 
     timer.mark("subtopics");
@@ -869,7 +862,8 @@ fn model_of(
             drop(neighbours);
             let rows = Rows {
                 memberships: vectors::parallel_map(n, options.threads, |d| {
-                    memberships_of(&smoothed[d], &centroids, assign[d])
+                    let sims: Vec<f32> = centroids.iter().map(|c| smoothed[d].dot_dense(c)).collect();
+                    memberships_of(&sims, assign[d])
                 }),
                 keyphrases: (0..n).map(|d| weights.keyphrases(&phrases.per_doc[d])).collect(),
                 fits: (0..n).map(|d| smoothed[d].dot_dense(&centroids[assign[d] as usize])).collect(),
@@ -894,7 +888,7 @@ fn model_of(
                 vecs: &vecs,
                 n_candidates,
                 smoothing: options.smoothing,
-                centroids: &centroids,
+                centroids: cluster::Interleaved::new(&centroids, n_features),
                 subtopics: &subtopics,
                 n_features,
             };
